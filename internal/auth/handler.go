@@ -1,0 +1,24 @@
+package auth
+
+import (
+	"time"
+
+	"github.com/hatchid/hatch/internal/login"
+	"github.com/hatchid/hatch/internal/policy"
+	"github.com/hatchid/hatch/internal/secure"
+	"github.com/hatchid/hatch/internal/store"
+	"github.com/hatchid/hatch/internal/token"
+)
+
+// Handler serves the authentication routes.
+type Handler struct {
+	DB         *store.DB
+	Login      *login.Service
+	Cookies    *login.Cookies
+	Hasher     *secure.Hasher
+	Settings   *policy.Settings
+	Issuer     *token.Issuer
+	ClientID   string
+	APIKeyHash string // SHA-256 of the environment's API key
+	Now        func() time.Time
+}

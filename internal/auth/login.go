@@ -1,0 +1,160 @@
+package auth
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/login"
+	"github.com/hatchid/hatch/internal/secure"
+	"github.com/hatchid/hatch/internal/token"
+)
+
+type vendorRequest struct {
+	ClientID string `json:"clientId"`
+	Secret   string `json:"secret"`
+}
+
+type vendorResponse struct {
+	Token     string `json:"token"`
+	ExpiresIn int    `json:"expiresIn"`
+}
+
+// vendorToken exchanges the environment's client ID and API key for a vendor token.
+func (h *Handler) vendorToken(w http.ResponseWriter, r *http.Request) error {
+	var req vendorRequest
+	if err := api.Decode(r, &req); err != nil {
+		return err
+	}
+	if req.ClientID == "" || req.Secret == "" {
+		return iam.Invalid("clientId and secret are required")
+	}
+	idOK := secure.Equal(req.ClientID, h.ClientID)
+	keyOK := secure.Equal(secure.HashToken(req.Secret), h.APIKeyHash)
+	if !idOK || !keyOK {
+		return iam.Unauthorized("Invalid client id or secret")
+	}
+	tok, _, err := h.Issuer.SignVendor(h.ClientID, h.APIKeyHash)
+	if err != nil {
+		return err
+	}
+	return api.OK(w, vendorResponse{Token: tok, ExpiresIn: int(token.VendorTokenTTL.Seconds())})
+}
+
+type loginRequest struct {
+	Email           string `json:"email"`
+	Username        string `json:"username"`
+	Password        string `json:"password"`
+	RecaptchaToken  string `json:"recaptchaToken"`
+	InvitationToken string `json:"invitationToken"`
+}
+
+// login checks an email (or username) and password. Unknown users, wrong
+// passwords and users without a password all cost one hash and get the same answer.
+func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
+	var req loginRequest
+	if err := api.Decode(r, &req); err != nil {
+		return err
+	}
+	req.Email = strings.TrimSpace(req.Email)
+	switch {
+	case req.Email == "" && strings.TrimSpace(req.Username) == "":
+		return iam.Invalid("email or username is required")
+	case req.Password == "":
+		return iam.Invalid("password is required")
+	}
+	ctx := r.Context()
+	var u *iam.User
+	var err error
+	if req.Email != "" {
+		u, err = h.DB.FindUserByEmail(ctx, req.Email)
+	} else {
+		u, err = h.DB.FindUserByUsername(ctx, req.Username)
+	}
+	if errors.Is(err, iam.ErrNotFound) {
+		h.Hasher.VerifyDummy(req.Password)
+		return h.Login.Fail(ctx, nil, api.ClientIP(ctx))
+	}
+	if err != nil {
+		return err
+	}
+	ok, rehash, err := h.Hasher.Verify(req.Password, u.PasswordHash)
+	if err != nil && !errors.Is(err, secure.ErrUnsupportedHash) {
+		return err
+	}
+	if !ok {
+		return h.Login.Fail(ctx, u, api.ClientIP(ctx))
+	}
+	if rehash {
+		if err := h.DB.UpgradePasswordHash(ctx, u.ID, u.PasswordHash, h.Hasher.Hash(req.Password)); err != nil {
+			return err
+		}
+	}
+	res, err := h.Login.Complete(ctx, &login.Attempt{
+		User:      u,
+		Methods:   []string{"pwd"},
+		TenantID:  r.Header.Get("frontegg-tenant-id"),
+		IP:        api.ClientIP(ctx),
+		UserAgent: r.UserAgent(),
+	})
+	if err != nil {
+		return err
+	}
+	return h.writeLogin(w, r, res, http.StatusOK)
+}
+
+// writeLogin sends a login result, setting the refresh cookie when a session was opened.
+func (h *Handler) writeLogin(w http.ResponseWriter, r *http.Request, res *login.Result, status int) error {
+	if res.RefreshToken != "" {
+		core, err := h.Settings.Core(r.Context())
+		if err != nil {
+			return err
+		}
+		h.Cookies.Set(w, res.RefreshToken, res.RefreshExpires, core.CookieSameSite)
+	}
+	return api.JSON(w, status, res.Response)
+}
+
+type refreshRequest struct {
+	TenantID     string `json:"tenantId"`
+	RefreshToken string `json:"refreshToken"`
+}
+
+// refresh rotates the refresh token from the body or the cookie and issues new tokens.
+func (h *Handler) refresh(w http.ResponseWriter, r *http.Request) error {
+	var req refreshRequest
+	if err := api.Decode(r, &req); err != nil {
+		return err
+	}
+	refresh := req.RefreshToken // an explicit token wins over the cookie
+	if refresh == "" {
+		refresh = h.Cookies.Read(r)
+	}
+	res, err := h.Login.Refresh(r.Context(), refresh, req.TenantID)
+	if err != nil {
+		if errors.Is(err, login.ErrSessionInvalid) {
+			h.Cookies.Clear(w)
+		}
+		return err
+	}
+	return h.writeLogin(w, r, res, http.StatusCreated)
+}
+
+// logout ends the session of the body's or the cookie's refresh token and clears the cookie.
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
+	var req refreshRequest
+	if err := api.Decode(r, &req); err != nil {
+		return err
+	}
+	refresh := req.RefreshToken // an explicit token wins over the cookie
+	if refresh == "" {
+		refresh = h.Cookies.Read(r)
+	}
+	if err := h.Login.Logout(r.Context(), refresh); err != nil {
+		return err
+	}
+	h.Cookies.Clear(w)
+	return api.JSON(w, http.StatusCreated, nil)
+}

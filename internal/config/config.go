@@ -1,0 +1,162 @@
+// Package config reads Hatch's settings from flags and the environment. Every
+// setting has an environment variable and a flag; the flag wins. It uses the
+// standard library only.
+package config
+
+import (
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+)
+
+// Config is everything Hatch reads at start-up.
+type Config struct {
+	Addr           string        // HATCH_ADDR
+	DatabaseURL    string        // HATCH_DATABASE_URL: sqlite:PATH or postgres://…
+	BaseURL        string        // HATCH_BASE_URL: public URL, used in emails and redirects
+	ClientID       string        // HATCH_CLIENT_ID
+	APIKey         string        // HATCH_API_KEY
+	MasterKey      string        // HATCH_MASTER_KEY: 32 bytes, base64
+	SMTPURL        string        // HATCH_SMTP_URL: smtp://user:pass@host:port
+	MailFrom       string        // HATCH_MAIL_FROM: sender address for outgoing mail
+	LogLevel       string        // HATCH_LOG_LEVEL: debug, info, warn, error
+	LogFormat      string        // HATCH_LOG_FORMAT: text or json
+	TrustedProxies []*net.IPNet  // HATCH_TRUSTED_PROXIES: CIDRs whose X-Forwarded-For is believed
+	CORSOrigins    []string      // HATCH_CORS_ORIGINS: extra allowed browser origins (comma list)
+	MaxBodyBytes   int64         // HATCH_MAX_BODY_BYTES
+	ShutdownGrace  time.Duration // HATCH_SHUTDOWN_TIMEOUT
+	OutboxInterval time.Duration // HATCH_OUTBOX_INTERVAL: how often the outbox is polled
+}
+
+// Setting describes one setting for --help and the README.
+type Setting struct {
+	Flag, Env, Default, Usage string
+}
+
+// Settings lists every setting in the order --help shows them.
+var Settings = []Setting{
+	{"addr", "HATCH_ADDR", "localhost:8080", "address to listen on"},
+	{"database-url", "HATCH_DATABASE_URL", "sqlite:hatch.db", "sqlite:PATH or postgres://user@host/db"},
+	{"base-url", "HATCH_BASE_URL", "", "public URL of this server (default http:// + addr)"},
+	{"client-id", "HATCH_CLIENT_ID", "", "environment client ID (generated on first start when unset)"},
+	{"api-key", "HATCH_API_KEY", "", "environment API key (generated on first start when unset)"},
+	{"master-key", "HATCH_MASTER_KEY", "", "32-byte base64 key for secrets at rest (SQLite: generated beside the database when unset)"},
+	{"smtp-url", "HATCH_SMTP_URL", "", "default mail server, smtp://user:pass@host:port (smtps:// for implicit TLS)"},
+	{"mail-from", "HATCH_MAIL_FROM", "noreply@localhost", "sender address of outgoing mail"},
+	{"log-level", "HATCH_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"log-format", "HATCH_LOG_FORMAT", "text", "text or json"},
+	{"trusted-proxies", "HATCH_TRUSTED_PROXIES", "", "comma list of CIDRs whose X-Forwarded-For is trusted"},
+	{"cors-origins", "HATCH_CORS_ORIGINS", "", "comma list of browser origins allowed with credentials"},
+	{"max-body-bytes", "HATCH_MAX_BODY_BYTES", "1048576", "largest request body accepted"},
+	{"shutdown-timeout", "HATCH_SHUTDOWN_TIMEOUT", "15s", "how long in-flight requests may run after SIGTERM"},
+	{"outbox-interval", "HATCH_OUTBOX_INTERVAL", "1s", "how often queued email and SMS are picked up"},
+}
+
+// Load parses args (without the program and subcommand names) and getenv.
+// It returns flag.ErrHelp when -h or --help was given (after printing usage to out).
+func Load(args []string, getenv func(string) string, out io.Writer) (*Config, error) {
+	fs := flag.NewFlagSet("hatch", flag.ContinueOnError)
+	fs.SetOutput(out)
+	values := make(map[string]*string, len(Settings))
+	for _, s := range Settings {
+		def := s.Default
+		if v := getenv(s.Env); v != "" {
+			def = v
+		}
+		values[s.Flag] = fs.String(s.Flag, def, fmt.Sprintf("%s (env %s)", s.Usage, s.Env))
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	get := func(name string) string { return strings.TrimSpace(*values[name]) }
+	c := &Config{
+		Addr:        get("addr"),
+		DatabaseURL: get("database-url"),
+		BaseURL:     strings.TrimRight(get("base-url"), "/"),
+		ClientID:    get("client-id"),
+		APIKey:      get("api-key"),
+		MasterKey:   get("master-key"),
+		SMTPURL:     get("smtp-url"),
+		MailFrom:    get("mail-from"),
+		LogLevel:    get("log-level"),
+		LogFormat:   get("log-format"),
+		CORSOrigins: splitList(get("cors-origins")),
+	}
+	var err error
+	if c.MaxBodyBytes, err = parseInt(get("max-body-bytes")); err != nil {
+		return nil, fmt.Errorf("--max-body-bytes: %w", err)
+	}
+	if c.ShutdownGrace, err = time.ParseDuration(get("shutdown-timeout")); err != nil {
+		return nil, fmt.Errorf("--shutdown-timeout: %w", err)
+	}
+	if c.OutboxInterval, err = time.ParseDuration(get("outbox-interval")); err != nil {
+		return nil, fmt.Errorf("--outbox-interval: %w", err)
+	}
+	for _, s := range splitList(get("trusted-proxies")) {
+		if !strings.Contains(s, "/") {
+			if strings.Contains(s, ":") {
+				s += "/128"
+			} else {
+				s += "/32"
+			}
+		}
+		_, n, err := net.ParseCIDR(s)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies: %w", err)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	return c, c.Validate()
+}
+
+// Validate checks values that parsing alone cannot.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.Addr == "" {
+		errs = append(errs, errors.New("--addr is empty"))
+	}
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, fmt.Errorf("--database-url %q: want sqlite:PATH or postgres://…", c.DatabaseURL))
+	}
+	if (c.ClientID == "") != (c.APIKey == "") {
+		errs = append(errs, errors.New("--client-id and --api-key are set together or not at all"))
+	}
+	if c.MasterKey != "" {
+		if k, err := base64.StdEncoding.DecodeString(c.MasterKey); err != nil || len(k) != 32 {
+			errs = append(errs, errors.New("--master-key must be 32 bytes in standard base64"))
+		}
+	}
+	if c.MaxBodyBytes < 1024 {
+		errs = append(errs, errors.New("--max-body-bytes must be at least 1024"))
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("--log-format %q: want text or json", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func parseInt(s string) (int64, error) {
+	var n int64
+	_, err := fmt.Sscan(s, &n)
+	return n, err
+}

@@ -1,0 +1,301 @@
+package login
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/policy"
+	"github.com/hatchid/hatch/internal/store"
+	"github.com/hatchid/hatch/internal/token"
+)
+
+// Attempt is a first factor that has succeeded.
+type Attempt struct {
+	User      *iam.User
+	Methods   []string // amr values proven so far: "pwd", "otp", "sms", "hwk", "sso", "mfa"…
+	TenantID  string   // the account asked for, if any
+	IP        string
+	UserAgent string
+}
+
+// Check is a rule every login must pass after its first factor, such as an
+// IP allow list. It returns an *iam.Error the caller may see.
+type Check interface {
+	CheckLogin(ctx context.Context, a *Attempt, tenantID string) error
+}
+
+// SecondFactor decides whether a login needs more than its first factor. It
+// returns nil to let the login finish, or the MFA response to send instead.
+type SecondFactor interface {
+	Challenge(ctx context.Context, a *Attempt, tenantID string) (*Response, error)
+}
+
+// FailureCounter learns of failed and successful first factors, to lock out
+// guessing (security policies). Failed may return the error to answer with
+// instead of the usual one.
+type FailureCounter interface {
+	Failed(ctx context.Context, u *iam.User, ip string) error
+	Succeeded(ctx context.Context, u *iam.User) error
+}
+
+// Service completes logins and refreshes sessions.
+type Service struct {
+	DB           *store.DB
+	Issuer       *token.Issuer
+	Settings     *policy.Settings
+	Revocations  *token.Revocations
+	Now          func() time.Time
+	Checks       []Check
+	SecondFactor SecondFactor   // nil: no second factor
+	Failures     FailureCounter // nil: failures are not counted
+}
+
+// Fail records a failed first factor for u (nil when no user matched) and
+// returns the error to answer with: always ErrLoginFailed unless the
+// failure counter has a reason of its own.
+func (s *Service) Fail(ctx context.Context, u *iam.User, ip string) error {
+	if s.Failures != nil && u != nil {
+		if err := s.Failures.Failed(ctx, u, ip); err != nil {
+			return err
+		}
+	}
+	return ErrLoginFailed
+}
+
+// ErrLoginFailed is the one message for every failed login, whatever the reason,
+// so responses do not reveal which accounts exist.
+var ErrLoginFailed = &iam.Error{Kind: iam.KindUnauthorized, Message: "Incorrect email or password"}
+
+// ErrSessionInvalid answers every refresh that cannot proceed.
+var ErrSessionInvalid = &iam.Error{Kind: iam.KindUnauthorized, Message: "Session is not valid"}
+
+// Complete finishes a login whose first factor succeeded: it picks the
+// account, runs the checks and the second-factor decision, then opens a
+// session and issues tokens.
+func (s *Service) Complete(ctx context.Context, a *Attempt) (*Result, error) {
+	core, err := s.Settings.Core(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u := a.User
+	now := s.Now()
+	if u.Locked || (u.LockedUntil != nil && u.LockedUntil.After(now)) {
+		return nil, ErrLoginFailed
+	}
+	if u.TemporaryExpires != nil && !u.TemporaryExpires.After(now) {
+		return nil, ErrLoginFailed
+	}
+	if !u.Verified && !core.AllowNotVerifiedUsersLogin {
+		return nil, &iam.Error{Kind: iam.KindUnauthorized, Message: "User is not verified", Code: "ER-01107"}
+	}
+	tenantIDs, tenantID, err := s.pickTenant(ctx, u, a.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	if s.Failures != nil {
+		if err := s.Failures.Succeeded(ctx, u); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range s.Checks {
+		if err := c.CheckLogin(ctx, a, tenantID); err != nil {
+			return nil, err
+		}
+	}
+	if s.SecondFactor != nil {
+		resp, err := s.SecondFactor.Challenge(ctx, a, tenantID)
+		if err != nil || resp != nil {
+			return &Result{Response: resp}, err
+		}
+	}
+	return s.Open(ctx, a, tenantIDs, tenantID, core)
+}
+
+// Open starts a session for a fully authenticated attempt and issues its tokens.
+// Second-factor packages call it once the last factor is proven.
+func (s *Service) Open(ctx context.Context, a *Attempt, tenantIDs []string, tenantID string, core policy.Core) (*Result, error) {
+	now := s.Now()
+	sess := &iam.Session{
+		ID:         uuid.NewString(),
+		UserID:     a.User.ID,
+		TenantID:   tenantID,
+		IP:         a.IP,
+		UserAgent:  a.UserAgent,
+		AMR:        a.Methods,
+		ACR:        acrFor(a.Methods),
+		AuthTime:   now,
+		CreatedAt:  now,
+		LastUsedAt: now,
+		ExpiresAt:  now.Add(time.Duration(core.SessionAbsoluteTimeout) * time.Second),
+	}
+	refresh, refreshHash := token.NewRefreshToken()
+	refreshExp := minTime(now.Add(time.Duration(core.DefaultRefreshTokenExpiration)*time.Second), sess.ExpiresAt)
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		return tx.CreateSession(ctx, sess, refreshHash, refreshExp)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.DB.RecordLogin(ctx, a.User.ID, now); err != nil {
+		return nil, err
+	}
+	return s.issue(ctx, a.User, sess, tenantIDs, refresh, refreshExp, core)
+}
+
+// MFAMethod is the amr value every second factor adds.
+const MFAMethod = "mfa"
+
+// acrFor returns the OpenID PAPE multi-factor policy when a second factor was proven.
+func acrFor(methods []string) string {
+	if slices.Contains(methods, MFAMethod) {
+		return "http://schemas.openid.net/pape/policies/2007/06/multi-factor"
+	}
+	return ""
+}
+
+// pickTenant returns the user's tenant ids and the one to log into: the one
+// asked for, else the user's active tenant, else the oldest membership.
+// Disabled memberships do not count.
+func (s *Service) pickTenant(ctx context.Context, u *iam.User, want string) ([]string, string, error) {
+	ms, err := s.DB.FindMemberships(ctx, u.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	var ids []string
+	for _, m := range ms {
+		if !m.Disabled {
+			ids = append(ids, m.TenantID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, "", ErrLoginFailed
+	}
+	switch {
+	case want != "" && slices.Contains(ids, want):
+		return ids, want, nil
+	case want != "":
+		return nil, "", iam.Forbidden("User is not a member of the requested account")
+	case slices.Contains(ids, u.ActiveTenantID):
+		return ids, u.ActiveTenantID, nil
+	}
+	return ids, ids[0], nil
+}
+
+// Refresh rotates a refresh token and issues new tokens for its session,
+// moving the session to tenantID when it is set and the user belongs to it.
+func (s *Service) Refresh(ctx context.Context, refresh, tenantID string) (*Result, error) {
+	if refresh == "" {
+		return nil, ErrSessionInvalid
+	}
+	core, err := s.Settings.Core(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	next, nextHash := token.NewRefreshToken()
+	nextExp := now.Add(time.Duration(core.DefaultRefreshTokenExpiration) * time.Second)
+	sess, err := s.DB.RotateRefreshToken(ctx, hashOf(refresh), nextHash, now, nextExp)
+	switch {
+	case errors.Is(err, store.ErrRefreshReused):
+		if old, ferr := s.DB.FindSessionByRefreshToken(ctx, hashOf(refresh)); ferr == nil {
+			s.Revocations.Add(old.ID)
+		}
+		return nil, ErrSessionInvalid
+	case errors.Is(err, iam.ErrNotFound):
+		return nil, ErrSessionInvalid
+	case err != nil:
+		return nil, fmt.Errorf("rotate refresh token: %w", err)
+	}
+	nextExp = minTime(nextExp, sess.ExpiresAt)
+	u, err := s.DB.FindUser(ctx, sess.UserID)
+	if err != nil {
+		return nil, ErrSessionInvalid
+	}
+	if u.Locked || (u.LockedUntil != nil && u.LockedUntil.After(now)) {
+		return nil, ErrSessionInvalid
+	}
+	want := tenantID
+	if want == "" {
+		want = sess.TenantID
+	}
+	tenantIDs, picked, err := s.pickTenant(ctx, u, want)
+	if err != nil {
+		return nil, ErrSessionInvalid
+	}
+	if picked != sess.TenantID {
+		if err := s.DB.SetSessionTenant(ctx, sess.ID, picked); err != nil {
+			return nil, ErrSessionInvalid
+		}
+		sess.TenantID = picked
+	}
+	return s.issue(ctx, u, sess, tenantIDs, next, nextExp, core)
+}
+
+// Logout ends the session a refresh token belongs to. An unknown token is not an error.
+func (s *Service) Logout(ctx context.Context, refresh string) error {
+	if refresh == "" {
+		return nil
+	}
+	sess, err := s.DB.FindSessionByRefreshToken(ctx, hashOf(refresh))
+	if errors.Is(err, iam.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.DB.RevokeSession(ctx, sess.UserID, sess.ID, s.Now()); err != nil && !errors.Is(err, iam.ErrNotFound) {
+		return err
+	}
+	s.Revocations.Add(sess.ID)
+	return nil
+}
+
+// issue signs the access token of a session and builds the login response.
+func (s *Service) issue(ctx context.Context, u *iam.User, sess *iam.Session, tenantIDs []string, refresh string, refreshExp time.Time, core policy.Core) (*Result, error) {
+	az, err := s.DB.FindAuthz(ctx, u.ID, sess.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	var roles, perms []string
+	if core.AddRolesToJWT {
+		roles = az.RoleKeys()
+	}
+	if core.AddPermissionsToJWT {
+		perms = az.PermissionKeys()
+	}
+	access, exp, err := s.Issuer.Sign(token.UserClaims(u, sess, tenantIDs, roles, perms), time.Duration(core.DefaultTokenExpiration)*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	verified := u.Verified
+	return &Result{
+		Response: &Response{
+			AccessToken:   access,
+			RefreshToken:  refresh,
+			ExpiresIn:     core.DefaultTokenExpiration,
+			Expires:       exp.UTC().Format(http.TimeFormat),
+			UserID:        u.ID,
+			UserEmail:     u.Email,
+			EmailVerified: &verified,
+		},
+		RefreshToken:   refresh,
+		RefreshExpires: refreshExp,
+		SessionID:      sess.ID,
+		User:           u,
+		TenantID:       sess.TenantID,
+	}, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

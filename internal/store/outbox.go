@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Message is one outgoing email or SMS.
+type Message struct {
+	ID            string
+	Channel       string // "email" or "sms"
+	Recipient     string
+	Sender        string
+	Subject       string
+	BodyText      string
+	BodyHTML      string
+	Template      string // the template type it was rendered from
+	Status        string // pending, sent, failed
+	Attempts      int
+	NextAttemptAt time.Time
+	LastError     string
+	CreatedAt     time.Time
+	SentAt        *time.Time
+}
+
+// Outbox statuses.
+const (
+	MessagePending = "pending"
+	MessageSent    = "sent"
+	MessageFailed  = "failed"
+)
+
+// Enqueue writes m as pending, in the caller's transaction, so it is sent if
+// and only if the change that caused it commits.
+func (tx *Tx) Enqueue(ctx context.Context, m *Message) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO outbox (id, channel, recipient, sender, subject, body_text, body_html,
+		template, status, attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10)`,
+		m.ID, m.Channel, m.Recipient, m.Sender, m.Subject, m.BodyText, m.BodyHTML, m.Template, MessagePending, micros(m.CreatedAt))
+	return mapErr(err)
+}
+
+// ClaimMessages takes up to limit due messages for sending: it counts an
+// attempt and pushes their next attempt to leaseUntil, so another node (or
+// this one after a crash) retries them only once the lease is over. On
+// PostgreSQL, nodes claiming together skip each other's rows.
+func (db *DB) ClaimMessages(ctx context.Context, now, leaseUntil time.Time, limit int) ([]*Message, error) {
+	lock := ""
+	if db.Dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	var out []*Message
+	err := db.InTx(ctx, func(tx *Tx) error {
+		rows, err := tx.tx.QueryContext(ctx, `SELECT id, channel, recipient, sender, subject, body_text, body_html, template,
+			attempts, created_at FROM outbox WHERE status = $1 AND next_attempt_at <= $2 ORDER BY next_attempt_at LIMIT $3`+lock,
+			MessagePending, micros(now), limit)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var m Message
+			var created int64
+			if err := rows.Scan(&m.ID, &m.Channel, &m.Recipient, &m.Sender, &m.Subject, &m.BodyText, &m.BodyHTML,
+				&m.Template, &m.Attempts, &created); err != nil {
+				rows.Close()
+				return err
+			}
+			m.CreatedAt, m.Status = fromMicros(created), MessagePending
+			m.Attempts++
+			out = append(out, &m)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, m := range out {
+			if _, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET attempts = $2, next_attempt_at = $3 WHERE id = $1`,
+				m.ID, m.Attempts, micros(leaseUntil)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// MarkMessageSent records a delivered message.
+func (db *DB) MarkMessageSent(ctx context.Context, id string, now time.Time) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = $2, sent_at = $3, last_error = '' WHERE id = $1`, id, MessageSent, micros(now))
+	return mapErr(err)
+}
+
+// MarkMessageFailed records a failed attempt: the message is retried at
+// retryAt, or ends as failed when final is true.
+func (db *DB) MarkMessageFailed(ctx context.Context, id, reason string, retryAt time.Time, final bool) error {
+	status := MessagePending
+	if final {
+		status = MessageFailed
+	}
+	_, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1`,
+		id, status, reason, micros(retryAt))
+	return mapErr(err)
+}
+
+// CountMessages returns how many messages have each status, for metrics.
+func (db *DB) CountMessages(ctx context.Context) (map[string]int, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}

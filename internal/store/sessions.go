@@ -1,0 +1,203 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hatchid/hatch/internal/iam"
+)
+
+// ErrRefreshReused is returned when a spent refresh token is presented again.
+// Its whole session has been revoked by the time the caller sees this.
+var ErrRefreshReused = errors.New("refresh token reused")
+
+const sessionColumns = `id, user_id, tenant_id, ip, user_agent, amr, acr, auth_time, created_at, last_used_at, expires_at, revoked_at`
+
+func scanSession(row interface{ Scan(...any) error }) (*iam.Session, error) {
+	var s iam.Session
+	var amr string
+	var authTime, created, lastUsed, expires int64
+	var revoked sql.NullInt64
+	if err := row.Scan(&s.ID, &s.UserID, &s.TenantID, &s.IP, &s.UserAgent, &amr, &s.ACR, &authTime, &created,
+		&lastUsed, &expires, &revoked); err != nil {
+		return nil, mapErr(err)
+	}
+	if amr != "" {
+		s.AMR = strings.Split(amr, " ")
+	}
+	s.AuthTime, s.CreatedAt, s.LastUsedAt = fromMicros(authTime), fromMicros(created), fromMicros(lastUsed)
+	s.ExpiresAt, s.RevokedAt = fromMicros(expires), timePtr(revoked)
+	return &s, nil
+}
+
+// CreateSession stores a new session and its first refresh token (by hash).
+func (tx *Tx) CreateSession(ctx context.Context, s *iam.Session, refreshHash string, refreshExpires time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL)`,
+		s.ID, s.UserID, s.TenantID, s.IP, s.UserAgent, strings.Join(s.AMR, " "), s.ACR, micros(s.AuthTime),
+		micros(s.CreatedAt), micros(s.LastUsedAt), micros(s.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("create session: %w", mapErr(err))
+	}
+	_, err = tx.tx.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+		refreshHash, s.ID, micros(s.CreatedAt), micros(refreshExpires))
+	return mapErr(err)
+}
+
+// RotateRefreshToken spends the refresh token oldHash and issues newHash in
+// the same session, in one transaction, and returns the session.
+//
+// It returns iam.ErrNotFound when the token is unknown or expired or its
+// session is revoked or over, and ErrRefreshReused when the token was already
+// spent: then the whole session is revoked before returning, so every token of
+// the family dies. Of two concurrent rotations of one token exactly one
+// succeeds; the other sees ErrRefreshReused.
+func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, now, newExpires time.Time) (*iam.Session, error) {
+	var out *iam.Session
+	reused := false
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var sessionID string
+		var expires int64
+		var used sql.NullInt64
+		err := tx.tx.QueryRowContext(ctx, `SELECT session_id, expires_at, used_at FROM refresh_tokens WHERE hash = $1`, oldHash).
+			Scan(&sessionID, &expires, &used)
+		if err != nil {
+			return mapErr(err)
+		}
+		claimed := false
+		if !used.Valid {
+			res, err := tx.tx.ExecContext(ctx, `UPDATE refresh_tokens SET used_at = $2 WHERE hash = $1 AND used_at IS NULL`, oldHash, micros(now))
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			claimed = n == 1
+		}
+		if !claimed {
+			reused = true
+			_, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, sessionID, micros(now))
+			return err
+		}
+		if fromMicros(expires).Before(now) {
+			return iam.ErrNotFound
+		}
+		s, err := scanSession(tx.tx.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, sessionID))
+		if err != nil {
+			return err
+		}
+		if s.RevokedAt != nil || !s.ExpiresAt.After(now) {
+			return iam.ErrNotFound
+		}
+		if newExpires.After(s.ExpiresAt) {
+			newExpires = s.ExpiresAt
+		}
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+			newHash, sessionID, micros(now), micros(newExpires)); err != nil {
+			return mapErr(err)
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET last_used_at = $2 WHERE id = $1`, sessionID, micros(now)); err != nil {
+			return err
+		}
+		s.LastUsedAt = now
+		out = s
+		return nil
+	})
+	if err == nil && reused {
+		return nil, ErrRefreshReused
+	}
+	return out, err
+}
+
+// FindSessionByRefreshToken returns the session a refresh token (live or spent) belongs to.
+func (db *DB) FindSessionByRefreshToken(ctx context.Context, hash string) (*iam.Session, error) {
+	return scanSession(db.r.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions
+		WHERE id = (SELECT session_id FROM refresh_tokens WHERE hash = $1)`, hash))
+}
+
+// FindSession returns the session with id, or iam.ErrNotFound.
+func (db *DB) FindSession(ctx context.Context, id string) (*iam.Session, error) {
+	return scanSession(db.r.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id))
+}
+
+// SetSessionTenant moves a live session to another active tenant.
+func (db *DB) SetSessionTenant(ctx context.Context, sessionID, tenantID string) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE sessions SET tenant_id = $2 WHERE id = $1 AND revoked_at IS NULL`, sessionID, tenantID)
+	return affectedOne(res, err)
+}
+
+// FindUserSessions returns the user's live sessions at now, newest first.
+func (db *DB) FindUserSessions(ctx context.Context, userID string, now time.Time) ([]*iam.Session, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions
+		WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at DESC`, userID, micros(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*iam.Session
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// RevokeSession ends one session of userID; it returns iam.ErrNotFound when
+// there is no such live session.
+func (db *DB) RevokeSession(ctx context.Context, userID, sessionID string, now time.Time) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE sessions SET revoked_at = $3 WHERE id = $2 AND user_id = $1 AND revoked_at IS NULL`,
+		userID, sessionID, micros(now))
+	return affectedOne(res, err)
+}
+
+// RevokeUserSessions ends every live session of the user except keepID (which may be "").
+func (db *DB) RevokeUserSessions(ctx context.Context, userID, keepID string, now time.Time) error {
+	return revokeUserSessions(ctx, db.w, userID, keepID, now)
+}
+
+// RevokeUserSessions is RevokeUserSessions inside a transaction.
+func (tx *Tx) RevokeUserSessions(ctx context.Context, userID, keepID string, now time.Time) error {
+	return revokeUserSessions(ctx, tx.tx, userID, keepID, now)
+}
+
+func revokeUserSessions(ctx context.Context, q querier, userID, keepID string, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL`,
+		userID, keepID, micros(now))
+	return mapErr(err)
+}
+
+// RevokedSession is a session id and when it was revoked.
+type RevokedSession struct {
+	ID        string
+	RevokedAt time.Time
+	ExpiresAt time.Time
+}
+
+// FindRevokedSessions returns sessions revoked at or after since, oldest first.
+// Nodes poll it to refuse access tokens of ended sessions.
+func (db *DB) FindRevokedSessions(ctx context.Context, since time.Time) ([]RevokedSession, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, revoked_at, expires_at FROM sessions WHERE revoked_at >= $1 ORDER BY revoked_at`, micros(since))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RevokedSession
+	for rows.Next() {
+		var r RevokedSession
+		var revoked, expires int64
+		if err := rows.Scan(&r.ID, &revoked, &expires); err != nil {
+			return nil, err
+		}
+		r.RevokedAt, r.ExpiresAt = fromMicros(revoked), fromMicros(expires)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -15,10 +15,14 @@ import (
 	"github.com/hatchid/hatch/internal/auth"
 	"github.com/hatchid/hatch/internal/config"
 	"github.com/hatchid/hatch/internal/login"
+	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/secure"
+	"github.com/hatchid/hatch/internal/settings"
 	"github.com/hatchid/hatch/internal/store"
+	"github.com/hatchid/hatch/internal/tenants"
 	"github.com/hatchid/hatch/internal/token"
+	"github.com/hatchid/hatch/internal/users"
 )
 
 // Options are what New needs besides the configuration.
@@ -60,13 +64,17 @@ type deps struct {
 	login       *login.Service
 	cookies     *login.Cookies
 	revocations *token.Revocations
+	notifier    *notify.Notifier
 }
 
 // domainHandlers builds every domain handler: the one list of what Hatch serves.
 func domainHandlers(d *deps) []routable {
 	return []routable{
-		&auth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Hasher: d.hasher, Settings: d.settings,
+		&auth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings,
 			Issuer: d.issuer, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now},
+		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings, Revocations: d.revocations, Now: d.now},
+		&tenants.Handler{DB: d.db, Revocations: d.revocations, Now: d.now},
+		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Now: d.now},
 	}
 }
 
@@ -139,7 +147,8 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	cookies := &login.Cookies{ClientID: env.clientID, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 
 	d := &deps{db: db, now: now, log: a.log, cfg: cfg, env: env, sealer: sealer, keys: keys, settings: settings,
-		hasher: hasher, issuer: issuer, login: logins, cookies: cookies, revocations: a.revocations}
+		hasher: hasher, issuer: issuer, login: logins, cookies: cookies, revocations: a.revocations,
+		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now}}
 
 	metrics := api.NewMetrics()
 	router := api.NewRouter(authn, a.log, metrics)

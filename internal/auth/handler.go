@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/hatchid/hatch/internal/login"
+	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/secure"
 	"github.com/hatchid/hatch/internal/store"
@@ -16,6 +17,7 @@ type Handler struct {
 	Login      *login.Service
 	Cookies    *login.Cookies
 	Hasher     *secure.Hasher
+	Notifier   *notify.Notifier
 	Settings   *policy.Settings
 	Issuer     *token.Issuer
 	ClientID   string

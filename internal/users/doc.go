@@ -1,0 +1,5 @@
+// Package users serves Frontegg's user routes: the vendor's user management
+// (create, read, update, delete, lock, verify, move between accounts), the
+// signed-in user's own profile and accounts (me), usernames, temporary users
+// and user emails.
+package users

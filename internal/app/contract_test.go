@@ -1,0 +1,61 @@
+package app_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hatchid/hatch/internal/apitest"
+	"github.com/hatchid/hatch/internal/app"
+)
+
+// operational routes are Hatch's own, not Frontegg's.
+var operational = map[string]bool{
+	"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, "GET /.well-known/jwks.json": true,
+}
+
+// TestRoutesMatchFronteggSpec checks that every route Hatch registers is one
+// Frontegg documents — in its OpenAPI documents or, for routes only the
+// official clients call, in the compatibility catalog — so that no path is
+// misspelled or invented. It logs how much of each tag is served.
+func TestRoutesMatchFronteggSpec(t *testing.T) {
+	spec := apitest.LoadSpec(t)
+	served := map[string]bool{}
+	for _, r := range app.Routes() {
+		if operational[r] {
+			continue
+		}
+		method, path, _ := strings.Cut(r, " ")
+		if op := spec.Find(method, path); op != nil {
+			served[op.Method+" "+op.Path] = true
+			continue
+		}
+		if !spec.InCatalog(method, path) {
+			t.Errorf("%s is in neither the OpenAPI documents nor the catalog", r)
+		}
+	}
+	type tally struct{ served, total int }
+	byTag := map[string]*tally{}
+	for _, op := range spec.Ops {
+		for _, tag := range op.Tags {
+			if byTag[tag] == nil {
+				byTag[tag] = &tally{}
+			}
+			byTag[tag].total++
+			if served[op.Method+" "+op.Path] {
+				byTag[tag].served++
+			}
+		}
+	}
+	tags := make([]string, 0, len(byTag))
+	for tag := range byTag {
+		tags = append(tags, tag)
+	}
+	sort.Strings(tags)
+	var b strings.Builder
+	for _, tag := range tags {
+		fmt.Fprintf(&b, "  %-40s %3d/%d\n", tag, byTag[tag].served, byTag[tag].total)
+	}
+	t.Logf("documented operations served, by tag:\n%s", b.String())
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every Hatch test: vet, the Go tests on SQLite and PostgreSQL, and the
+# compatibility tests that drive a built hatch with Frontegg's official npm
+# clients, once on SQLite and once on PostgreSQL.
+#
+# PostgreSQL: HATCH_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test).
+# Each test makes and drops its own schema. Set HATCH_TEST_SKIP_POSTGRES=1 to
+# run on SQLite only (for a machine without PostgreSQL; CI never does).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+pg_url=${HATCH_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
+if [[ ${HATCH_TEST_SKIP_POSTGRES:-} == 1 ]]; then
+  echo "test.sh: PostgreSQL skipped (HATCH_TEST_SKIP_POSTGRES=1)"
+  pg_url=
+fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test (SQLite${pg_url:+ and PostgreSQL})"
+HATCH_TEST_POSTGRES_URL=$pg_url go test -count=1 ./...
+
+echo "== build"
+go build -o bin/hatch ./cmd/hatch
+
+echo "== compat on SQLite (Frontegg's official npm clients)"
+compat/run.sh bin/hatch
+
+if [[ -n $pg_url ]]; then
+  echo "== compat on PostgreSQL"
+  compat_db="hatch_compat_$$"
+  psql "$pg_url" -qc "CREATE DATABASE $compat_db" >/dev/null
+  trap 'psql "$pg_url" -qc "DROP DATABASE IF EXISTS $compat_db WITH (FORCE)" >/dev/null' EXIT
+  compat_url=$(sed -E "s#^(postgres(ql)?://[^/]*)/[^?]*#\1/$compat_db#" <<<"$pg_url")
+  HATCH_COMPAT_DATABASE_URL=$compat_url compat/run.sh bin/hatch
+fi
+echo "test.sh: all tests passed"

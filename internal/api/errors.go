@@ -48,11 +48,11 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	switch {
 	case !ok:
 		status = http.StatusInternalServerError
-		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		log.ErrorContext(r.Context(), "request failed", "trace_id", TraceID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
 	case errors.As(err, &e):
 		msg, code = e.Message, e.Code
 		if e.Err != nil {
-			log.DebugContext(r.Context(), "request refused", "status", status, "err", err)
+			log.DebugContext(r.Context(), "request refused", "trace_id", TraceID(r.Context()), "status", status, "err", err)
 		}
 	default: // a store sentinel that reached the handler's caller unwrapped
 		msg = http.StatusText(status)

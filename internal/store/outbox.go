@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 )
 
@@ -39,11 +40,17 @@ func (tx *Tx) Enqueue(ctx context.Context, m *Message) error {
 	return mapErr(err)
 }
 
-// ClaimMessages takes up to limit due messages for sending: it counts an
-// attempt and pushes their next attempt to leaseUntil, so another node (or
-// this one after a crash) retries them only once the lease is over. On
-// PostgreSQL, nodes claiming together skip each other's rows.
-func (db *DB) ClaimMessages(ctx context.Context, now, leaseUntil time.Time, limit int) ([]*Message, error) {
+// Outbox channels.
+const (
+	ChannelEmail = "email"
+	ChannelSMS   = "sms"
+)
+
+// ClaimMessages takes up to limit due messages of channel for sending: it
+// counts an attempt and pushes their next attempt to leaseUntil, so another
+// node (or this one after a crash) retries them only once the lease is over.
+// On PostgreSQL, nodes claiming together skip each other's rows.
+func (db *DB) ClaimMessages(ctx context.Context, channel string, now, leaseUntil time.Time, limit int) ([]*Message, error) {
 	lock := ""
 	if db.Dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
@@ -51,8 +58,9 @@ func (db *DB) ClaimMessages(ctx context.Context, now, leaseUntil time.Time, limi
 	var out []*Message
 	err := db.InTx(ctx, func(tx *Tx) error {
 		rows, err := tx.tx.QueryContext(ctx, `SELECT id, channel, recipient, sender, subject, body_text, body_html, template,
-			attempts, created_at FROM outbox WHERE status = $1 AND next_attempt_at <= $2 ORDER BY next_attempt_at LIMIT $3`+lock,
-			MessagePending, micros(now), limit)
+			attempts, created_at FROM outbox WHERE status = $1 AND channel = $2 AND next_attempt_at <= $3
+			ORDER BY next_attempt_at LIMIT $4`+lock,
+			MessagePending, channel, micros(now), limit)
 		if err != nil {
 			return err
 		}
@@ -81,6 +89,22 @@ func (db *DB) ClaimMessages(ctx context.Context, now, leaseUntil time.Time, limi
 		return nil
 	})
 	return out, err
+}
+
+// FindMessage returns the message with id, or iam.ErrNotFound.
+func (db *DB) FindMessage(ctx context.Context, id string) (*Message, error) {
+	var m Message
+	var next, created int64
+	var sent sql.NullInt64
+	err := db.r.QueryRowContext(ctx, `SELECT id, channel, recipient, sender, subject, body_text, body_html, template, status,
+		attempts, next_attempt_at, last_error, created_at, sent_at FROM outbox WHERE id = $1`, id).
+		Scan(&m.ID, &m.Channel, &m.Recipient, &m.Sender, &m.Subject, &m.BodyText, &m.BodyHTML, &m.Template, &m.Status,
+			&m.Attempts, &next, &m.LastError, &created, &sent)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	m.NextAttemptAt, m.CreatedAt, m.SentAt = fromMicros(next), fromMicros(created), timePtr(sent)
+	return &m, nil
 }
 
 // MarkMessageSent records a delivered message.

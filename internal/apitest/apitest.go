@@ -21,6 +21,7 @@ import (
 	"github.com/hatchid/hatch/internal/app"
 	"github.com/hatchid/hatch/internal/config"
 	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/mail/mailtest"
 	"github.com/hatchid/hatch/internal/secure"
 	"github.com/hatchid/hatch/internal/store"
 	"github.com/hatchid/hatch/internal/store/storetest"
@@ -59,6 +60,7 @@ type Server struct {
 	APIKey   string
 	Clock    *Clock
 	Hasher   *secure.Hasher
+	Mail     *mailtest.Server // the SMTP server the app sends through (HATCH_SMTP_URL)
 
 	vendorOnce  sync.Once
 	vendorToken string
@@ -83,6 +85,7 @@ func New(t testing.TB, rawURL string, opts ...Option) *Server {
 		APIKey:   secure.RandomToken(24),
 		Clock:    &Clock{now: time.Now().UTC().Truncate(time.Second)},
 		Hasher:   secure.NewHasher(FastArgon2),
+		Mail:     mailtest.Start(t, mailtest.Options{}),
 	}
 	s.Server = httptest.NewUnstartedServer(nil)
 	cfg := &config.Config{
@@ -93,6 +96,7 @@ func New(t testing.TB, rawURL string, opts ...Option) *Server {
 		APIKey:         s.APIKey,
 		MasterKey:      base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{42}, 32)),
 		MailFrom:       "hatch@example.test",
+		SMTPURL:        s.Mail.URL(),
 		LogLevel:       "warn",
 		LogFormat:      "text",
 		MaxBodyBytes:   64 << 10,

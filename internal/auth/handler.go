@@ -13,14 +13,17 @@ import (
 
 // Handler serves the authentication routes.
 type Handler struct {
-	DB         *store.DB
-	Login      *login.Service
-	Cookies    *login.Cookies
-	Hasher     *secure.Hasher
-	Notifier   *notify.Notifier
-	Settings   *policy.Settings
-	Issuer     *token.Issuer
-	ClientID   string
-	APIKeyHash string // SHA-256 of the environment's API key
-	Now        func() time.Time
+	DB       *store.DB
+	Login    *login.Service
+	Cookies  *login.Cookies
+	Hasher   *secure.Hasher
+	Notifier *notify.Notifier
+	Settings *policy.Settings
+	Issuer   *token.Issuer
+	// Revocations learns of sessions ended here (password reset or change),
+	// so their access tokens are refused on this node at once.
+	Revocations *token.Revocations
+	ClientID    string
+	APIKeyHash  string // SHA-256 of the environment's API key
+	Now         func() time.Time
 }

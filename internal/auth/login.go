@@ -107,14 +107,24 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 
 // writeLogin sends a login result, setting the refresh cookie when a session was opened.
 func (h *Handler) writeLogin(w http.ResponseWriter, r *http.Request, res *login.Result, status int) error {
-	if res.RefreshToken != "" {
-		core, err := h.Settings.Core(r.Context())
-		if err != nil {
-			return err
-		}
-		h.Cookies.Set(w, res.RefreshToken, res.RefreshExpires, core.CookieSameSite)
+	if err := h.setRefreshCookie(w, r, res); err != nil {
+		return err
 	}
 	return api.JSON(w, status, res.Response)
+}
+
+// setRefreshCookie sets the refresh cookie when res opened a session (not
+// when it is a second-factor challenge).
+func (h *Handler) setRefreshCookie(w http.ResponseWriter, r *http.Request, res *login.Result) error {
+	if res.RefreshToken == "" {
+		return nil
+	}
+	core, err := h.Settings.Core(r.Context())
+	if err != nil {
+		return err
+	}
+	h.Cookies.Set(w, res.RefreshToken, res.RefreshExpires, core.CookieSameSite)
+	return nil
 }
 
 type refreshRequest struct {

@@ -3,7 +3,9 @@ package policy
 import (
 	"context"
 	"errors"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,7 +98,30 @@ func (c *Core) Validate() error {
 	case c.SessionAbsoluteTimeout < 60:
 		return iam.Invalid("sessionAbsoluteTimeout must be at least 60 seconds")
 	}
+	for _, o := range c.AllowedOrigins {
+		if CanonicalOrigin(o) != o {
+			return iam.Invalid("allowedOrigins must hold origins such as https://app.example.com (scheme and host, no path): %q is not one", o)
+		}
+	}
 	return nil
+}
+
+// CanonicalOrigin returns s as a browser sends it in the Origin header
+// (lower-case scheme and host, the port only when not the default, no
+// trailing slash), or "" when s is not an http or https origin. CORS compares
+// origins as strings, so only canonical ones are stored.
+func CanonicalOrigin(s string) string {
+	u, err := url.Parse(strings.TrimSuffix(strings.TrimSpace(s), "/"))
+	switch {
+	case err != nil, u.Scheme != "http" && u.Scheme != "https", u.Host == "", u.User != nil,
+		u.Path != "", u.RawQuery != "", u.Fragment != "", u.Opaque != "":
+		return ""
+	}
+	host := u.Host
+	if p := u.Port(); (u.Scheme == "https" && p == "443") || (u.Scheme == "http" && p == "80") {
+		host = strings.TrimSuffix(host, ":"+p) // browsers leave the default port out
+	}
+	return strings.ToLower(u.Scheme + "://" + host)
 }
 
 // Settings reads settings documents through a cache that lives cacheTTL, so a
@@ -141,10 +166,32 @@ func (s *Settings) SaveCore(ctx context.Context, c Core) error {
 	if err := s.DB.SaveSetting(ctx, "", CoreName, c, s.Now()); err != nil {
 		return err
 	}
+	s.remember(c)
+	return nil
+}
+
+// UpdateCore applies change to the stored core settings (defaults where never
+// saved), validates the result and stores it, as one read-modify-write that
+// concurrent updates cannot interleave with. It returns the saved settings, or
+// Validate's 400 with nothing saved. The change takes effect on this node at
+// once and on others within the cache's lifetime.
+func (s *Settings) UpdateCore(ctx context.Context, change func(*Core)) (Core, error) {
+	c := DefaultCore()
+	err := s.DB.UpdateSetting(ctx, "", CoreName, &c, s.Now(), func(bool) error {
+		change(&c)
+		return c.Validate()
+	})
+	if err != nil {
+		return Core{}, err
+	}
+	s.remember(c)
+	return c, nil
+}
+
+func (s *Settings) remember(c Core) {
 	s.mu.Lock()
 	s.core, s.loadedAt = c, s.Now()
 	s.mu.Unlock()
-	return nil
 }
 
 // CachedCore returns the last loaded core settings without touching the
@@ -156,4 +203,24 @@ func (s *Settings) CachedCore() Core {
 		return DefaultCore()
 	}
 	return s.core
+}
+
+// CaptchaName is the settings document that holds the environment's captcha
+// policy (Captcha).
+const CaptchaName = "captcha-policy"
+
+// CaptchaSecretAAD binds Captcha.SealedSecretKey to its place (secure.Sealer).
+const CaptchaSecretAAD = "captcha-secret-key"
+
+// Captcha is the environment's reCAPTCHA policy. The secret key is kept
+// sealed, not hashed: it must be sent to the verifier in clear.
+type Captcha struct {
+	ID              string    `json:"id"`
+	Enabled         bool      `json:"enabled"`
+	SiteKey         string    `json:"siteKey"`
+	SealedSecretKey string    `json:"sealedSecretKey"`
+	MinScore        float64   `json:"minScore"` // 0 to 1; lower scores are refused
+	IgnoredEmails   []string  `json:"ignoredEmails"`
+	CreatedAt       time.Time `json:"createdAt"`
+	UpdatedAt       time.Time `json:"updatedAt"`
 }

@@ -73,7 +73,8 @@ func (db *DB) FindTenantsByIDs(ctx context.Context, tenantIDs []string) ([]*iam.
 
 // TenantFilter narrows FindTenants.
 type TenantFilter struct {
-	Filter string // matched against name and tenant id
+	Filter    string   // matched against name and tenant id
+	TenantIDs []string // when set, only these public ids
 	Page
 }
 
@@ -83,6 +84,12 @@ func (db *DB) FindTenants(ctx context.Context, f TenantFilter) ([]*iam.Tenant, i
 	if f.Filter != "" {
 		args = append(args, likePattern(f.Filter))
 		where += fmt.Sprintf(` AND (LOWER(name) LIKE $%d ESCAPE '\' OR LOWER(tenant_id) LIKE $%[1]d ESCAPE '\')`, len(args))
+	}
+	if len(f.TenantIDs) > 0 {
+		where += ` AND tenant_id IN (` + placeholders(len(args)+1, len(f.TenantIDs)) + `)`
+		for _, id := range f.TenantIDs {
+			args = append(args, id)
+		}
 	}
 	var total int
 	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM tenants`+where, args...).Scan(&total); err != nil {
@@ -112,9 +119,30 @@ func (db *DB) queryTenants(ctx context.Context, query string, args ...any) ([]*i
 	return out, rows.Err()
 }
 
-// UpdateTenant saves every field of t but its ids and creation time.
+// FindTenantForUpdate is FindTenant that also holds the row until the
+// transaction ends, so a read-modify-write of the tenant loses no concurrent
+// change. (SQLite transactions already exclude other writers.)
+func (tx *Tx) FindTenantForUpdate(ctx context.Context, tenantID string) (*iam.Tenant, error) {
+	lock := ""
+	if tx.Dialect == Postgres {
+		lock = " FOR UPDATE"
+	}
+	return scanTenant(tx.tx.QueryRowContext(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE tenant_id = $1`+lock, tenantID))
+}
+
+// UpdateTenant saves every field of t but its ids and creation time. It
+// returns iam.ErrNotFound when there is no such tenant.
 func (db *DB) UpdateTenant(ctx context.Context, t *iam.Tenant) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE tenants SET name = $2, metadata = $3, is_reseller = $4, parent_tenant_id = $5,
+	return updateTenant(ctx, db.w, t)
+}
+
+// UpdateTenant is UpdateTenant inside a transaction.
+func (tx *Tx) UpdateTenant(ctx context.Context, t *iam.Tenant) error {
+	return updateTenant(ctx, tx.tx, t)
+}
+
+func updateTenant(ctx context.Context, q querier, t *iam.Tenant) error {
+	res, err := q.ExecContext(ctx, `UPDATE tenants SET name = $2, metadata = $3, is_reseller = $4, parent_tenant_id = $5,
 		address = $6, timezone = $7, date_format = $8, time_format = $9, currency = $10, logo_url = $11, website = $12,
 		application_url = $13, creator_name = $14, creator_email = $15, locked = $16, updated_at = $17 WHERE tenant_id = $1`,
 		t.TenantID, t.Name, t.Metadata, t.IsReseller, nullString(t.ParentTenantID), t.Address, t.Timezone, t.DateFormat,
@@ -124,9 +152,19 @@ func (db *DB) UpdateTenant(ctx context.Context, t *iam.Tenant) error {
 }
 
 // DeleteTenant removes the tenant, its memberships, its own roles and settings,
-// and ends every session whose active account it was, in one transaction.
+// and ends every session whose active account it was, in one transaction. It
+// returns iam.ErrNotFound when there is no such tenant.
 func (db *DB) DeleteTenant(ctx context.Context, tenantID string, now time.Time) error {
-	return db.InTx(ctx, func(tx *Tx) error {
+	_, err := db.DeleteTenantRevoking(ctx, tenantID, now)
+	return err
+}
+
+// DeleteTenantRevoking is DeleteTenant that also returns the ids of the
+// sessions it ended, so that the caller can refuse their access tokens at once
+// rather than at the next revocation poll.
+func (db *DB) DeleteTenantRevoking(ctx context.Context, tenantID string, now time.Time) ([]string, error) {
+	var revoked []string
+	err := db.InTx(ctx, func(tx *Tx) error {
 		res, err := tx.tx.ExecContext(ctx, `DELETE FROM tenants WHERE tenant_id = $1`, tenantID)
 		if err := affectedOne(res, err); err != nil {
 			return err
@@ -140,9 +178,25 @@ func (db *DB) DeleteTenant(ctx context.Context, tenantID string, now time.Time) 
 				return err
 			}
 		}
-		_, err = tx.tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $2 WHERE tenant_id = $1 AND revoked_at IS NULL`, tenantID, micros(now))
-		return err
+		rows, err := tx.tx.QueryContext(ctx, `UPDATE sessions SET revoked_at = $2 WHERE tenant_id = $1 AND revoked_at IS NULL RETURNING id`,
+			tenantID, micros(now))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			revoked = append(revoked, id)
+		}
+		return rows.Err()
 	})
+	if err != nil {
+		return nil, err
+	}
+	return revoked, nil
 }
 
 // affectedOne turns "no row changed" into iam.ErrNotFound.

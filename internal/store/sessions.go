@@ -201,3 +201,11 @@ func (db *DB) FindRevokedSessions(ctx context.Context, since time.Time) ([]Revok
 	}
 	return out, rows.Err()
 }
+
+// EndUserSessionsExcept ends every live session of the user except keepID
+// (which may be "") and returns the ids it ended, so the caller can refuse
+// their access tokens on this node at once (token.Revocations.Add).
+func (tx *Tx) EndUserSessionsExcept(ctx context.Context, userID, keepID string, now time.Time) ([]string, error) {
+	return returningIDs(ctx, tx, `UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL
+		RETURNING id`, userID, keepID, micros(now))
+}

@@ -118,11 +118,21 @@ func (db *DB) RecordLogin(ctx context.Context, userID string, now time.Time) err
 	return mapErr(err)
 }
 
-// DeleteUser removes the user and, through cascades, its memberships, roles,
-// sessions and codes.
-func (db *DB) DeleteUser(ctx context.Context, id string) error {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, id)
-	return affectedOne(res, err)
+// DeleteUser removes the user and, through cascades, its memberships, roles
+// and codes. Its sessions are revoked, not deleted, in the same transaction,
+// so that every node's revocation poll refuses their access tokens; it
+// returns their ids for the caller to refuse at once on this node.
+func (db *DB) DeleteUser(ctx context.Context, id string, now time.Time) ([]string, error) {
+	var revoked []string
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var err error
+		if revoked, err = tx.EndUserSessionsExcept(ctx, id, "", now); err != nil {
+			return err
+		}
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, id)
+		return affectedOne(res, err)
+	})
+	return revoked, err
 }
 
 // AddMembership makes the user a member of m.TenantID with roleIDs. It returns
@@ -203,63 +213,4 @@ func findMemberships(ctx context.Context, q querier, userID string) ([]iam.Membe
 		out = append(out, m)
 	}
 	return out, rows.Err()
-}
-
-// UserFilter narrows FindUsers.
-type UserFilter struct {
-	TenantID         string   // members of this tenant only
-	Email            string   // exact, case-insensitive
-	Filter           string   // free text over name, email and username
-	IDs              []string // only these users
-	IncludeInvisible bool
-	Page
-}
-
-// FindUsers returns a page of users and the total that match.
-func (db *DB) FindUsers(ctx context.Context, f UserFilter) ([]*iam.User, int, error) {
-	where, args := " WHERE 1=1", []any{}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where += fmt.Sprintf(" AND "+cond, len(args))
-	}
-	if f.TenantID != "" {
-		add(`id IN (SELECT user_id FROM user_tenants WHERE tenant_id = $%d)`, f.TenantID)
-	}
-	if f.Email != "" {
-		add(`email_lower = $%d`, strings.ToLower(strings.TrimSpace(f.Email)))
-	}
-	if f.Filter != "" {
-		add(`(LOWER(name) LIKE $%[1]d ESCAPE '\' OR email_lower LIKE $%[1]d ESCAPE '\' OR username_lower LIKE $%[1]d ESCAPE '\')`, likePattern(f.Filter))
-	}
-	if len(f.IDs) > 0 {
-		where += " AND id IN (" + placeholders(len(args)+1, len(f.IDs)) + ")"
-		for _, id := range f.IDs {
-			args = append(args, id)
-		}
-	}
-	if !f.IncludeInvisible {
-		where += " AND invisible = FALSE"
-	}
-	var total int
-	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	order := f.orderBy(map[string]string{"name": "name", "email": "email_lower", "createdAt": "created_at",
-		"lastLogin": "last_login_at", "id": "id"}, "created_at")
-	args = append(args, f.limit(), f.Offset)
-	rows, err := db.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users`+where+order+
-		fmt.Sprintf(` LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*iam.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, u)
-	}
-	return out, total, rows.Err()
 }

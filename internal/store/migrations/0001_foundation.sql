@@ -147,9 +147,11 @@ CREATE TABLE user_roles (
 CREATE INDEX user_roles_role ON user_roles (role_id);
 
 -- A login session: the family of refresh tokens that rotate from one login.
+-- user_id has no foreign key on purpose: deleting a user revokes its sessions
+-- and leaves the rows, so every node's revocation poll still sees them.
 CREATE TABLE sessions (
     id            TEXT PRIMARY KEY,
-    user_id       TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    user_id       TEXT NOT NULL,
     tenant_id     TEXT NOT NULL,
     ip            TEXT NOT NULL DEFAULT '',
     user_agent    TEXT NOT NULL DEFAULT '',

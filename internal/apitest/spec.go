@@ -128,13 +128,66 @@ func (s *Spec) InCatalog(method, path string) bool {
 		if !strings.Contains(line, method) {
 			continue
 		}
-		for _, m := range regexp.MustCompile("`(/[^`\\s]+)`").FindAllStringSubmatch(line, -1) {
-			if normalize(strings.TrimPrefix(m[1], "/frontegg")) == want {
-				return true
+		for _, m := range catalogPathRE.FindAllStringSubmatch(line, -1) {
+			for _, p := range expandOptional(m[1]) {
+				if normalize(strings.TrimPrefix(p, "/frontegg")) == want {
+					return true
+				}
 			}
 		}
 	}
 	return false
+}
+
+var catalogPathRE = regexp.MustCompile("`(?:[A-Z]+ )?(/[^`\\s]+)`")
+
+// expandOptional expands the catalog's optional parts: "/a[/{id}[/x|/y]]"
+// stands for /a, /a/{id}, /a/{id}/x and /a/{id}/y.
+func expandOptional(p string) []string {
+	open := strings.IndexByte(p, '[')
+	if open < 0 {
+		return []string{p}
+	}
+	depth, end := 0, -1
+	for i := open; i < len(p) && end < 0; i++ {
+		switch p[i] {
+		case '[':
+			depth++
+		case ']':
+			if depth--; depth == 0 {
+				end = i
+			}
+		}
+	}
+	if end < 0 {
+		return []string{p}
+	}
+	var alts []string
+	depth, start := 0, open+1
+	for i := open + 1; i < end; i++ {
+		switch p[i] {
+		case '[':
+			depth++
+		case ']':
+			depth--
+		case '|':
+			if depth == 0 {
+				alts = append(alts, p[start:i])
+				start = i + 1
+			}
+		}
+	}
+	alts = append(alts, p[start:end])
+	var out []string
+	for _, rest := range expandOptional(p[end+1:]) {
+		out = append(out, p[:open]+rest)
+		for _, alt := range alts {
+			for _, a := range expandOptional(alt) {
+				out = append(out, p[:open]+a+rest)
+			}
+		}
+	}
+	return out
 }
 
 func repoRoot() (string, error) {

@@ -15,6 +15,7 @@ import (
 	"github.com/hatchid/hatch/internal/auth"
 	"github.com/hatchid/hatch/internal/config"
 	"github.com/hatchid/hatch/internal/login"
+	"github.com/hatchid/hatch/internal/mail"
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/secure"
@@ -71,10 +72,10 @@ type deps struct {
 func domainHandlers(d *deps) []routable {
 	return []routable{
 		&auth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings,
-			Issuer: d.issuer, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now},
-		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings, Revocations: d.revocations, Now: d.now},
-		&tenants.Handler{DB: d.db, Revocations: d.revocations, Now: d.now},
-		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Now: d.now},
+			Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now},
+		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
+		&tenants.Handler{DB: d.db, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
+		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
 	}
 }
 
@@ -145,12 +146,18 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 		ClientID: env.clientID, KeyVersion: token.VendorKeyVersion(env.apiKeyHash)}
 	logins := &login.Service{DB: db, Issuer: issuer, Settings: settings, Revocations: a.revocations, Now: now}
 	cookies := &login.Cookies{ClientID: env.clientID, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
+	outbox, err := a.outboxWorker(now)
+	if err != nil {
+		return err
+	}
+	a.background = append(a.background, outbox.Run)
 
 	d := &deps{db: db, now: now, log: a.log, cfg: cfg, env: env, sealer: sealer, keys: keys, settings: settings,
 		hasher: hasher, issuer: issuer, login: logins, cookies: cookies, revocations: a.revocations,
-		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now}}
+		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now, Wake: outbox.Wake}}
 
 	metrics := api.NewMetrics()
+	outbox.Register(metrics)
 	router := api.NewRouter(authn, a.log, metrics)
 	a.mountOps(router, metrics, keys)
 	for _, h := range domainHandlers(d) {
@@ -162,6 +169,21 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	}
 	a.handler = mw.Wrap(router.Mux())
 	return nil
+}
+
+// outboxWorker builds the worker that sends queued email through the server
+// at HATCH_SMTP_URL. Without one it has no sender: it says so once and the
+// email stays queued in the outbox.
+func (a *App) outboxWorker(now func() time.Time) (*notify.Worker, error) {
+	w := &notify.Worker{DB: a.db, From: a.cfg.MailFrom, Log: a.log, Now: now, Interval: a.cfg.OutboxInterval}
+	if a.cfg.SMTPURL != "" {
+		sender, err := mail.Parse(a.cfg.SMTPURL)
+		if err != nil {
+			return nil, fmt.Errorf("--smtp-url: %w", err)
+		}
+		w.Sender = sender
+	}
+	return w, nil
 }
 
 // mountOps registers the operational routes: health, readiness, metrics, JWKS.

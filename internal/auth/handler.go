@@ -19,6 +19,7 @@ type Handler struct {
 	Hasher     *secure.Hasher
 	Notifier   *notify.Notifier
 	Settings   *policy.Settings
+	Captcha    *policy.Captcha // checks recaptchaToken when the captcha policy is on
 	Issuer     *token.Issuer
 	ClientID   string
 	APIKeyHash string // SHA-256 of the environment's API key

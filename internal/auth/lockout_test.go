@@ -158,3 +158,26 @@ func TestLockoutAccountOverride(t *testing.T) {
 		s.Login(t, "bob@example.com", "correct horse battery")
 	})
 }
+
+func TestLockedAccountCountsEvenTheRightPassword(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		// Attempts on a locked account are failures like any other, so the
+		// answer costs the same work whether or not the password was right.
+		s.Vendor(t).Do(t, "PATCH", lockoutPolicyPath, map[string]any{"enabled": true, "maxAttempts": 2, "lockoutDuration": 600}).Want(t, 200)
+		tn := s.SeedTenant(t, "Acme")
+		s.SeedUser(t, tn.TenantID, "ada@example.com", "correct horse battery")
+		_, wrong := loginBody(t, s, "nobody@example.com", "wrong")
+		for range 2 {
+			wantRefused(t, s, "ada@example.com", "wrong", wrong)
+		}
+		s.Clock.Advance(5 * time.Minute)
+		for range 2 {
+			wantRefused(t, s, "ada@example.com", "correct horse battery", wrong)
+		}
+		// Locked again for 10 minutes from the second of those.
+		s.Clock.Advance(6 * time.Minute)
+		wantRefused(t, s, "ada@example.com", "correct horse battery", wrong)
+		s.Clock.Advance(10 * time.Minute)
+		s.Login(t, "ada@example.com", "correct horse battery")
+	})
+}

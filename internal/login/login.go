@@ -99,7 +99,10 @@ func (s *Service) Complete(ctx context.Context, a *Attempt) (*Result, error) {
 	u := a.User
 	now := s.Now()
 	if u.Locked || (u.LockedUntil != nil && u.LockedUntil.After(now)) {
-		return nil, ErrLoginFailed
+		// Counted as a failure, so that a locked account answers even the
+		// right password as it answers a wrong one, in content and in the
+		// work done (a faster answer would tell the password was right).
+		return nil, s.Fail(ctx, u, a.IP)
 	}
 	if u.TemporaryExpires != nil && !u.TemporaryExpires.After(now) {
 		return nil, ErrLoginFailed

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/hatchid/hatch/internal/iam"
 )
@@ -28,9 +29,12 @@ var statusOf = map[iam.Kind]int{
 	iam.KindRateLimited:  http.StatusTooManyRequests,
 }
 
-// RetryAfter may be wrapped around a rate-limit error to set the Retry-After header.
+// RetryAfter may be wrapped around a rate-limit error to set the Retry-After
+// header and, when Reset is set, X-Rate-Limit-Reset (RFC 3339), which
+// Frontegg's Terraform provider reads to back off.
 type RetryAfter struct {
 	Seconds int
+	Reset   time.Time
 	Err     error
 }
 
@@ -60,6 +64,9 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	var ra *RetryAfter
 	if errors.As(err, &ra) && ra.Seconds > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(ra.Seconds))
+	}
+	if ra != nil && !ra.Reset.IsZero() {
+		w.Header().Set("X-Rate-Limit-Reset", ra.Reset.UTC().Format(time.RFC3339))
 	}
 	JSON(w, status, ErrorBody{StatusCode: status, Errors: []string{msg}, ErrorCode: code, Message: msg})
 }

@@ -50,6 +50,13 @@ type Authenticator interface {
 	Authenticate(r *http.Request) (*iam.Principal, error)
 }
 
+// Limiter meters requests to Public routes before their handler runs. Limit
+// returns nil to let r through, or the error to answer with (a KindRateLimited
+// error, in a *RetryAfter for the headers). It may read r's body if it puts it back.
+type Limiter interface {
+	Limit(r *http.Request) error
+}
+
 // Router registers routes on a ServeMux, each also under the /frontegg prefix
 // that @frontegg/rest-api adds.
 type Router struct {
@@ -57,6 +64,7 @@ type Router struct {
 	auth    Authenticator
 	log     *slog.Logger
 	metrics *Metrics
+	limiter Limiter
 	routes  []string
 }
 
@@ -67,6 +75,10 @@ const Prefix = "/frontegg"
 func NewRouter(auth Authenticator, log *slog.Logger, metrics *Metrics) *Router {
 	return &Router{mux: http.NewServeMux(), auth: auth, log: log, metrics: metrics}
 }
+
+// Limit makes every Public route consult l first; raw routes (health,
+// metrics, JWKS) are never limited.
+func (rt *Router) Limit(l Limiter) { rt.limiter = l }
 
 // Handle registers h for pattern ("METHOD /path"), admitting the callers in access.
 func (rt *Router) Handle(pattern string, access Access, h HandlerFunc) {
@@ -121,6 +133,9 @@ func (rt *Router) wrap(access Access, h HandlerFunc) http.Handler {
 		}
 		if err == nil {
 			err = access.admit(p)
+		}
+		if err == nil && access.public && rt.limiter != nil {
+			err = rt.limiter.Limit(r)
 		}
 		if err == nil {
 			if p != nil {

@@ -103,6 +103,14 @@ func New(t testing.TB, rawURL string, opts ...Option) *Server {
 		ShutdownGrace:  time.Second,
 		OutboxInterval: 50 * time.Millisecond,
 	}
+	// Production's rate limits and captcha endpoint: the suite runs under the
+	// defaults, which it must never trip.
+	defaults, err := config.Load(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.RateLimitAddress, cfg.RateLimitIdentifier = defaults.RateLimitAddress, defaults.RateLimitIdentifier
+	cfg.RecaptchaVerifyURL = defaults.RecaptchaVerifyURL
 	for _, o := range opts {
 		o(cfg)
 	}

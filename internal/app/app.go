@@ -19,6 +19,7 @@ import (
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/secure"
+	"github.com/hatchid/hatch/internal/securitypolicy"
 	"github.com/hatchid/hatch/internal/settings"
 	"github.com/hatchid/hatch/internal/store"
 	"github.com/hatchid/hatch/internal/tenants"
@@ -66,16 +67,20 @@ type deps struct {
 	cookies     *login.Cookies
 	revocations *token.Revocations
 	notifier    *notify.Notifier
+	policies    *policy.Policies
+	passwords   *policy.Passwords
+	captcha     *policy.Captcha
 }
 
 // domainHandlers builds every domain handler: the one list of what Hatch serves.
 func domainHandlers(d *deps) []routable {
 	return []routable{
 		&auth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings,
-			Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now},
-		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
+			Captcha: d.captcha, Passwords: d.passwords, Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now},
+		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Passwords: d.passwords, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
 		&tenants.Handler{DB: d.db, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
 		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
+		&securitypolicy.Handler{DB: d.db, Policies: d.policies, Passwords: d.passwords},
 	}
 }
 
@@ -144,7 +149,15 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	issuer := &token.Issuer{Keys: keys, Issuer: cfg.BaseURL, Audience: env.clientID, Now: now}
 	authn := &token.Authenticator{Keys: keys, Revocations: a.revocations, Now: now,
 		ClientID: env.clientID, KeyVersion: token.VendorKeyVersion(env.apiKeyHash)}
-	logins := &login.Service{DB: db, Issuer: issuer, Settings: settings, Revocations: a.revocations, Now: now}
+	// Security policies: lockout counts failed logins, the password policies
+	// check new passwords and expire old ones, the captcha guards logins.
+	policies := policy.NewPolicies(db, settings, now)
+	passwords := &policy.Passwords{DB: db, Hasher: hasher, Policies: policies, Breached: policy.CommonPasswords(), Now: now,
+		ResetCodeKind: notify.CodePasswordReset, ResetTTL: notify.PasswordResetTTL}
+	captcha := &policy.Captcha{DB: db, Sealer: sealer, Client: &http.Client{Timeout: 10 * time.Second},
+		VerifyURL: cfg.RecaptchaVerifyURL, Now: now}
+	logins := &login.Service{DB: db, Issuer: issuer, Settings: settings, Revocations: a.revocations, Now: now,
+		Failures: &policy.Lockout{DB: db, Policies: policies.Lockout, Now: now}, Passwords: passwords}
 	cookies := &login.Cookies{ClientID: env.clientID, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	outbox, err := a.outboxWorker(now)
 	if err != nil {
@@ -154,11 +167,16 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 
 	d := &deps{db: db, now: now, log: a.log, cfg: cfg, env: env, sealer: sealer, keys: keys, settings: settings,
 		hasher: hasher, issuer: issuer, login: logins, cookies: cookies, revocations: a.revocations,
-		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now, Wake: outbox.Wake}}
+		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now, Wake: outbox.Wake},
+		policies: policies, passwords: passwords, captcha: captcha}
 
 	metrics := api.NewMetrics()
 	outbox.Register(metrics)
 	router := api.NewRouter(authn, a.log, metrics)
+	limits := &policy.RateLimits{DB: db, Now: now, Log: a.log,
+		Address: policy.Rate(cfg.RateLimitAddress), Identifier: policy.Rate(cfg.RateLimitIdentifier)}
+	router.Limit(limits)
+	a.background = append(a.background, limits.Run)
 	a.mountOps(router, metrics, keys)
 	for _, h := range domainHandlers(d) {
 		h.Routes(router)

@@ -50,15 +50,21 @@ func (h *Handler) activateUser(w http.ResponseWriter, r *http.Request, withCode 
 	if withCode && strings.TrimSpace(req.Code) == "" {
 		return iam.Invalid("code is required")
 	}
+	ctx := r.Context()
+	now := h.Now()
 	hash := ""
 	if req.Password != "" {
-		if err := checkNewPassword("password", req.Password); err != nil {
+		// The token is checked (not spent) first, so the policy is that of its user.
+		if c, err := h.DB.PeekCode(ctx, notify.CodeActivation, secure.HashToken(req.Token), now); errors.Is(err, iam.ErrNotFound) || (err == nil && c.UserID != req.UserID) {
+			return errActivationInvalid
+		} else if err != nil {
+			return err
+		}
+		if err := h.checkNewPassword(ctx, "password", nil, req.UserID, req.Password); err != nil {
 			return err
 		}
 		hash = h.Hasher.Hash(req.Password)
 	}
-	ctx := r.Context()
-	now := h.Now()
 	var u *iam.User
 	// Every failure below rolls back, so the token stays usable.
 	err := h.DB.InTx(ctx, func(tx *store.Tx) error {

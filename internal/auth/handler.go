@@ -13,13 +13,15 @@ import (
 
 // Handler serves the authentication routes.
 type Handler struct {
-	DB       *store.DB
-	Login    *login.Service
-	Cookies  *login.Cookies
-	Hasher   *secure.Hasher
-	Notifier *notify.Notifier
-	Settings *policy.Settings
-	Issuer   *token.Issuer
+	DB        *store.DB
+	Login     *login.Service
+	Cookies   *login.Cookies
+	Hasher    *secure.Hasher
+	Notifier  *notify.Notifier
+	Settings  *policy.Settings
+	Captcha   *policy.Captcha   // checks recaptchaToken when the captcha policy is on
+	Passwords *policy.Passwords // the password policy every new password passes
+	Issuer    *token.Issuer
 	// Revocations learns of sessions ended here (password reset or change),
 	// so their access tokens are refused on this node at once.
 	Revocations *token.Revocations

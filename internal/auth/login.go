@@ -66,6 +66,9 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		return iam.Invalid("password is required")
 	}
 	ctx := r.Context()
+	if err := h.Captcha.Verify(ctx, req.RecaptchaToken, req.Email, api.ClientIP(ctx)); err != nil {
+		return err
+	}
 	var u *iam.User
 	var err error
 	if req.Email != "" {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -16,25 +15,16 @@ import (
 	"github.com/hatchid/hatch/internal/store"
 )
 
-// Bounds on new passwords, until the environment's password policy replaces them.
-const (
-	minPasswordLength = 8
-	maxPasswordLength = 128
-)
-
 // checkNewPassword is the one check every new password passes (sign-up,
-// activation, reset, change). It returns a 400 naming field.
-func checkNewPassword(field, password string) error {
-	n := utf8.RuneCountInString(password)
-	switch {
-	case password == "":
+// activation, reset, change): it must be given, and pass the strictest
+// password policy of tenantIDs (nil: userID's accounts; userID "" for a user
+// not created yet). It returns a 400 saying what is wrong. Call it outside
+// write transactions: the history rule costs a hash verification per entry.
+func (h *Handler) checkNewPassword(ctx context.Context, field string, tenantIDs []string, userID, password string) error {
+	if password == "" {
 		return iam.Invalid("%s is required", field)
-	case n < minPasswordLength:
-		return iam.Invalid("%s must be at least %d characters long", field, minPasswordLength)
-	case n > maxPasswordLength:
-		return iam.Invalid("%s must be at most %d characters long", field, maxPasswordLength)
 	}
-	return nil
+	return h.Passwords.Check(ctx, field, tenantIDs, userID, password)
 }
 
 // errResetLinkInvalid answers every reset whose token cannot be spent:
@@ -139,12 +129,21 @@ func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := requireFields("userId", req.UserID, "token", req.Token); err != nil {
 		return err
 	}
-	if err := checkNewPassword("password", req.Password); err != nil {
+	if req.Password == "" {
+		return iam.Invalid("password is required")
+	}
+	ctx := r.Context()
+	now := h.Now()
+	// The token is checked (not spent) first, so the policy is that of its user.
+	if c, err := h.DB.PeekCode(ctx, notify.CodePasswordReset, secure.HashToken(req.Token), now); errors.Is(err, iam.ErrNotFound) || (err == nil && c.UserID != req.UserID) {
+		return errResetLinkInvalid
+	} else if err != nil {
+		return err
+	}
+	if err := h.checkNewPassword(ctx, "password", nil, req.UserID, req.Password); err != nil {
 		return err
 	}
 	hash := h.Hasher.Hash(req.Password)
-	ctx := r.Context()
-	now := h.Now()
 	var ended []string
 	err := h.DB.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.UseCode(ctx, notify.CodePasswordReset, secure.HashToken(req.Token), req.UserID, now); err != nil {
@@ -177,8 +176,8 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if req.Password == "" {
 		return iam.Invalid("password is required")
 	}
-	if err := checkNewPassword("newPassword", req.NewPassword); err != nil {
-		return err
+	if req.NewPassword == "" {
+		return iam.Invalid("newPassword is required")
 	}
 	ctx := r.Context()
 	p := api.PrincipalFrom(ctx)
@@ -196,6 +195,9 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		// 400, not 401: the browser client reads a 401 as an ended session.
 		return iam.Invalid("password is incorrect")
+	}
+	if err := h.checkNewPassword(ctx, "newPassword", nil, u.ID, req.NewPassword); err != nil {
+		return err
 	}
 	hash := h.Hasher.Hash(req.NewPassword)
 	var ended []string

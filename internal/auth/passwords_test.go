@@ -184,6 +184,8 @@ func TestChangePassword(t *testing.T) {
 
 		c1.Do(t, "POST", changePath, map[string]string{"password": "wrong password", "newPassword": "new password"}).WantError(t, 400, "password is incorrect")
 		c1.Do(t, "POST", changePath, map[string]string{"password": "old password", "newPassword": "short"}).WantError(t, 400, "newPassword must be at least 8")
+		// The password policy applies: the breached list is on by default.
+		c1.Do(t, "POST", changePath, map[string]string{"password": "old password", "newPassword": "password123"}).WantError(t, 400, "newPassword is too common")
 		c1.Do(t, "POST", changePath, map[string]string{"newPassword": "new password"}).WantError(t, 400, "password is required")
 		c1.Do(t, "POST", changePath, map[string]string{"password": "old password"}).WantError(t, 400, "newPassword is required")
 		c1.Do(t, "POST", changePath, map[string]string{"password": "old password", "newPassword": "new password"}).Want(t, 201)

@@ -81,8 +81,15 @@ func (h *Handler) signUpUser(w http.ResponseWriter, r *http.Request, byUsername 
 	if err := req.validate(byUsername); err != nil {
 		return err
 	}
+	if err := h.Captcha.Verify(ctx, req.RecaptchaToken, req.Email, api.ClientIP(ctx)); err != nil {
+		return err
+	}
 	hash := ""
 	if req.Password != "" {
+		// A new account has no policy of its own yet: the environment's applies.
+		if err := h.checkNewPassword(ctx, "password", nil, "", req.Password); err != nil {
+			return err
+		}
 		hash = h.Hasher.Hash(req.Password)
 	}
 	noEmail := req.Email == ""
@@ -236,9 +243,6 @@ func (req *signUpRequest) validate(byUsername bool) error {
 	}
 	// roleIds is ignored: an anonymous caller does not choose its roles; the
 	// new user gets the environment's default roles.
-	if req.Password != "" {
-		return checkNewPassword("password", req.Password)
-	}
 	return nil
 }
 

@@ -264,6 +264,9 @@ func TestSignUpByUsername(t *testing.T) {
 			WantError(t, 409, "username is already taken")
 		s.Anon().Do(t, "POST", signUpUsernamePath, map[string]any{"username": "bob", "companyName": "Acme"}).
 			WantError(t, 400, "password is required when no email is given")
+		// The environment's password policy applies to sign-ups.
+		s.Anon().Do(t, "POST", signUpUsernamePath, map[string]any{"username": "bob", "companyName": "Acme", "password": "iloveyou1"}).
+			WantError(t, 400, "password is too common")
 		// With an email, the usual activation applies.
 		m := s.Anon().Do(t, "POST", signUpUsernamePath, map[string]any{"username": "cy", "email": "cy@example.com", "companyName": "Acme", "password": "correct horse"}).
 			Want(t, 201).Map(t)

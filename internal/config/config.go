@@ -31,6 +31,18 @@ type Config struct {
 	MaxBodyBytes   int64         // HATCH_MAX_BODY_BYTES
 	ShutdownGrace  time.Duration // HATCH_SHUTDOWN_TIMEOUT
 	OutboxInterval time.Duration // HATCH_OUTBOX_INTERVAL: how often the outbox is polled
+	// HATCH_RATE_LIMIT_ADDRESS and HATCH_RATE_LIMIT_IDENTIFIER: requests to
+	// public routes allowed per client address and per identifier (email,
+	// username…) in the body, each as "N/window"; "0" turns a limit off.
+	RateLimitAddress    RateLimit
+	RateLimitIdentifier RateLimit
+	RecaptchaVerifyURL  string // HATCH_RECAPTCHA_VERIFY_URL: reCAPTCHA siteverify endpoint
+}
+
+// RateLimit is Limit requests per fixed Window; a zero Limit is no limit.
+type RateLimit struct {
+	Limit  int
+	Window time.Duration
 }
 
 // Setting describes one setting for --help and the README.
@@ -55,6 +67,9 @@ var Settings = []Setting{
 	{"max-body-bytes", "HATCH_MAX_BODY_BYTES", "1048576", "largest request body accepted"},
 	{"shutdown-timeout", "HATCH_SHUTDOWN_TIMEOUT", "15s", "how long in-flight requests may run after SIGTERM"},
 	{"outbox-interval", "HATCH_OUTBOX_INTERVAL", "1s", "how often queued email and SMS are picked up"},
+	{"rate-limit-address", "HATCH_RATE_LIMIT_ADDRESS", "1000/1m", "requests to public routes per client address, as N/window (0: off)"},
+	{"rate-limit-identifier", "HATCH_RATE_LIMIT_IDENTIFIER", "200/1h", "requests to public routes per email, username, phone or user id in the body, as N/window (0: off)"},
+	{"recaptcha-verify-url", "HATCH_RECAPTCHA_VERIFY_URL", "https://www.google.com/recaptcha/api/siteverify", "reCAPTCHA siteverify endpoint used when the captcha policy is on"},
 }
 
 // Load parses args (without the program and subcommand names) and getenv.
@@ -86,6 +101,8 @@ func Load(args []string, getenv func(string) string, out io.Writer) (*Config, er
 		LogLevel:    get("log-level"),
 		LogFormat:   get("log-format"),
 		CORSOrigins: splitList(get("cors-origins")),
+
+		RecaptchaVerifyURL: get("recaptcha-verify-url"),
 	}
 	var err error
 	if c.MaxBodyBytes, err = parseInt(get("max-body-bytes")); err != nil {
@@ -96,6 +113,12 @@ func Load(args []string, getenv func(string) string, out io.Writer) (*Config, er
 	}
 	if c.OutboxInterval, err = time.ParseDuration(get("outbox-interval")); err != nil {
 		return nil, fmt.Errorf("--outbox-interval: %w", err)
+	}
+	if c.RateLimitAddress, err = parseRateLimit(get("rate-limit-address")); err != nil {
+		return nil, fmt.Errorf("--rate-limit-address: %w", err)
+	}
+	if c.RateLimitIdentifier, err = parseRateLimit(get("rate-limit-identifier")); err != nil {
+		return nil, fmt.Errorf("--rate-limit-identifier: %w", err)
 	}
 	for _, s := range splitList(get("trusted-proxies")) {
 		if !strings.Contains(s, "/") {
@@ -137,6 +160,9 @@ func (c *Config) Validate() error {
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("--max-body-bytes must be at least 1024"))
 	}
+	if !strings.HasPrefix(c.RecaptchaVerifyURL, "https://") && !strings.HasPrefix(c.RecaptchaVerifyURL, "http://") {
+		errs = append(errs, fmt.Errorf("--recaptcha-verify-url %q: want an http(s) URL", c.RecaptchaVerifyURL))
+	}
 	switch c.LogFormat {
 	case "text", "json":
 	default:
@@ -153,6 +179,23 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// parseRateLimit reads "N/window" (for example "100/1m"), or "0" for no limit.
+func parseRateLimit(s string) (RateLimit, error) {
+	if s == "0" {
+		return RateLimit{}, nil
+	}
+	n, window, ok := strings.Cut(s, "/")
+	limit, err := parseInt(n)
+	if !ok || err != nil || limit < 1 {
+		return RateLimit{}, fmt.Errorf("%q: want N/window with N > 0, like 100/1m, or 0", s)
+	}
+	w, err := time.ParseDuration(window)
+	if err != nil || w < time.Second {
+		return RateLimit{}, fmt.Errorf("%q: the window must be a duration of at least 1s, like 1m", s)
+	}
+	return RateLimit{Limit: int(limit), Window: w}, nil
 }
 
 func parseInt(s string) (int64, error) {

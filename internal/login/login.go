@@ -45,6 +45,17 @@ type FailureCounter interface {
 	Succeeded(ctx context.Context, u *iam.User) error
 }
 
+// PasswordRotation tells password logins how long their password has left
+// (the password rotation policy).
+type PasswordRotation interface {
+	// PasswordExpiry reports how long u's password has left under the policies
+	// of tenantIDs and the notice period before expiry; rotates is false when
+	// no rotation applies; left <= 0 means the password has expired.
+	PasswordExpiry(ctx context.Context, u *iam.User, tenantIDs []string) (left, notice time.Duration, rotates bool, err error)
+	// PasswordResetToken issues a one-time token with which u sets a new password.
+	PasswordResetToken(ctx context.Context, u *iam.User) (string, error)
+}
+
 // Service completes logins and refreshes sessions.
 type Service struct {
 	DB           *store.DB
@@ -53,8 +64,9 @@ type Service struct {
 	Revocations  *token.Revocations
 	Now          func() time.Time
 	Checks       []Check
-	SecondFactor SecondFactor   // nil: no second factor
-	Failures     FailureCounter // nil: failures are not counted
+	SecondFactor SecondFactor     // nil: no second factor
+	Failures     FailureCounter   // nil: failures are not counted
+	Passwords    PasswordRotation // nil: passwords do not expire
 }
 
 // Fail records a failed first factor for u (nil when no user matched) and
@@ -87,7 +99,10 @@ func (s *Service) Complete(ctx context.Context, a *Attempt) (*Result, error) {
 	u := a.User
 	now := s.Now()
 	if u.Locked || (u.LockedUntil != nil && u.LockedUntil.After(now)) {
-		return nil, ErrLoginFailed
+		// Counted as a failure, so that a locked account answers even the
+		// right password as it answers a wrong one, in content and in the
+		// work done (a faster answer would tell the password was right).
+		return nil, s.Fail(ctx, u, a.IP)
 	}
 	if u.TemporaryExpires != nil && !u.TemporaryExpires.After(now) {
 		return nil, ErrLoginFailed
@@ -108,6 +123,9 @@ func (s *Service) Complete(ctx context.Context, a *Attempt) (*Result, error) {
 		if err := c.CheckLogin(ctx, a, tenantID); err != nil {
 			return nil, err
 		}
+	}
+	if res, err := s.expiredPassword(ctx, a, tenantIDs); res != nil || err != nil {
+		return res, err
 	}
 	if s.SecondFactor != nil {
 		resp, err := s.SecondFactor.Challenge(ctx, a, tenantID)
@@ -146,11 +164,56 @@ func (s *Service) Open(ctx context.Context, a *Attempt, tenantIDs []string, tena
 	if err := s.DB.RecordLogin(ctx, a.User.ID, now); err != nil {
 		return nil, err
 	}
-	return s.issue(ctx, a.User, sess, tenantIDs, refresh, refreshExp, core)
+	res, err := s.issue(ctx, a.User, sess, tenantIDs, refresh, refreshExp, core)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.passwordNotice(ctx, a, tenantIDs, res.Response); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// expiredPassword returns, for a password login whose password has expired
+// under the rotation policy, the answer Frontegg gives: no tokens and a
+// one-time resetPasswordToken for the reset-verify route. It returns nil
+// otherwise.
+func (s *Service) expiredPassword(ctx context.Context, a *Attempt, tenantIDs []string) (*Result, error) {
+	if s.Passwords == nil || !slices.Contains(a.Methods, PasswordMethod) {
+		return nil, nil
+	}
+	left, _, rotates, err := s.Passwords.PasswordExpiry(ctx, a.User, tenantIDs)
+	if err != nil || !rotates || left > 0 {
+		return nil, err
+	}
+	tok, err := s.Passwords.PasswordResetToken(ctx, a.User)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Response: &Response{ResetPasswordToken: tok, UserID: a.User.ID, UserEmail: a.User.Email}, User: a.User}, nil
+}
+
+// passwordNotice sets passwordExpiresIn and notificationPeriod (seconds) on a
+// password login's response when a rotation policy applies, so the client
+// can warn once the expiry is nearer than the notification period.
+func (s *Service) passwordNotice(ctx context.Context, a *Attempt, tenantIDs []string, resp *Response) error {
+	if s.Passwords == nil || !slices.Contains(a.Methods, PasswordMethod) {
+		return nil
+	}
+	left, notice, rotates, err := s.Passwords.PasswordExpiry(ctx, a.User, tenantIDs)
+	if err != nil || !rotates {
+		return err
+	}
+	expiresIn, period := max(0, int(left.Seconds())), int(notice.Seconds())
+	resp.PasswordExpiresIn, resp.NotificationPeriod = &expiresIn, &period
+	return nil
 }
 
 // MFAMethod is the amr value every second factor adds.
 const MFAMethod = "mfa"
+
+// PasswordMethod is the amr value of a password first factor.
+const PasswordMethod = "pwd"
 
 // acrFor returns the OpenID PAPE multi-factor policy when a second factor was proven.
 func acrFor(methods []string) string {

@@ -204,23 +204,3 @@ func (s *Settings) CachedCore() Core {
 	}
 	return s.core
 }
-
-// CaptchaName is the settings document that holds the environment's captcha
-// policy (Captcha).
-const CaptchaName = "captcha-policy"
-
-// CaptchaSecretAAD binds Captcha.SealedSecretKey to its place (secure.Sealer).
-const CaptchaSecretAAD = "captcha-secret-key"
-
-// Captcha is the environment's reCAPTCHA policy. The secret key is kept
-// sealed, not hashed: it must be sent to the verifier in clear.
-type Captcha struct {
-	ID              string    `json:"id"`
-	Enabled         bool      `json:"enabled"`
-	SiteKey         string    `json:"siteKey"`
-	SealedSecretKey string    `json:"sealedSecretKey"`
-	MinScore        float64   `json:"minScore"` // 0 to 1; lower scores are refused
-	IgnoredEmails   []string  `json:"ignoredEmails"`
-	CreatedAt       time.Time `json:"createdAt"`
-	UpdatedAt       time.Time `json:"updatedAt"`
-}

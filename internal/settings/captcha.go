@@ -66,8 +66,8 @@ type publicCaptchaJSON struct {
 
 var errNoCaptcha = iam.NotFound("Captcha policy not found")
 
-func (h *Handler) captchaJSON(c policy.Captcha) (captchaJSON, error) {
-	secret, err := h.Sealer.Open(c.SealedSecretKey, policy.CaptchaSecretAAD)
+func (h *Handler) captchaJSON(c policy.CaptchaPolicy) (captchaJSON, error) {
+	secret, err := h.Sealer.Open(c.SecretKey, policy.CaptchaSecretAAD)
 	if err != nil {
 		return captchaJSON{}, err
 	}
@@ -91,7 +91,7 @@ func (h *Handler) saveCaptcha(r *http.Request, create bool) (captchaJSON, error)
 		return captchaJSON{}, err
 	}
 	now := h.Now()
-	var c policy.Captcha
+	var c policy.CaptchaPolicy
 	err := h.DB.UpdateSetting(r.Context(), "", policy.CaptchaName, &c, now, func(found bool) error {
 		if found && create {
 			return iam.Conflict("A captcha policy already exists; change it with PUT")
@@ -100,7 +100,7 @@ func (h *Handler) saveCaptcha(r *http.Request, create bool) (captchaJSON, error)
 			c.ID, c.CreatedAt = uuid.NewString(), now
 		}
 		c.Enabled, c.SiteKey, c.MinScore, c.IgnoredEmails = *req.Enabled, req.SiteKey, *req.MinScore, req.IgnoredEmails
-		c.SealedSecretKey = h.Sealer.Seal([]byte(req.SecretKey), policy.CaptchaSecretAAD)
+		c.SecretKey = h.Sealer.Seal([]byte(req.SecretKey), policy.CaptchaSecretAAD)
 		c.UpdatedAt = now
 		return nil
 	})
@@ -129,8 +129,8 @@ func (h *Handler) updateCaptcha(w http.ResponseWriter, r *http.Request) error {
 }
 
 // findCaptcha returns the stored policy, or errNoCaptcha.
-func (h *Handler) findCaptcha(r *http.Request) (policy.Captcha, error) {
-	var c policy.Captcha
+func (h *Handler) findCaptcha(r *http.Request) (policy.CaptchaPolicy, error) {
+	var c policy.CaptchaPolicy
 	err := h.DB.FindSetting(r.Context(), "", policy.CaptchaName, &c)
 	if errors.Is(err, iam.ErrNotFound) {
 		return c, errNoCaptcha

@@ -38,12 +38,12 @@ func TestCaptchaPolicy(t *testing.T) {
 		}
 
 		// The secret key is sealed at rest.
-		var stored policy.Captcha
+		var stored policy.CaptchaPolicy
 		if err := s.DB.FindSetting(context.Background(), "", policy.CaptchaName, &stored); err != nil {
 			t.Fatal(err)
 		}
-		if stored.SealedSecretKey == "" || strings.Contains(stored.SealedSecretKey, "secret-2") {
-			t.Fatalf("stored secret %q", stored.SealedSecretKey)
+		if stored.SecretKey == "" || strings.Contains(stored.SecretKey, "secret-2") {
+			t.Fatalf("stored secret %q", stored.SecretKey)
 		}
 
 		for _, c := range []struct {

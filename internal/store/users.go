@@ -97,9 +97,13 @@ func updateUser(ctx context.Context, q querier, u *iam.User) error {
 	return affectedOne(res, err)
 }
 
-// SetPassword replaces the user's password hash. It does not end sessions;
-// callers that must (a reset, a change) call RevokeUserSessions in the same transaction.
+// SetPassword replaces the user's password hash; the replaced hash joins the
+// password history (see rememberPassword). It does not end sessions; callers
+// that must (a reset, a change) call RevokeUserSessions in the same transaction.
 func (tx *Tx) SetPassword(ctx context.Context, userID, hash string, now time.Time) error {
+	if err := tx.rememberPassword(ctx, userID, now); err != nil {
+		return err
+	}
 	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, password_changed_at = $3, updated_at = $3 WHERE id = $1`,
 		userID, hash, micros(now))
 	return affectedOne(res, err)

@@ -20,6 +20,7 @@ type Handler struct {
 	DB          *store.DB
 	Hasher      *secure.Hasher
 	Notifier    *notify.Notifier
+	Passwords   *policy.Passwords // the password policy a given password passes
 	Settings    *policy.Settings
 	Revocations *token.Revocations
 	Now         func() time.Time

@@ -133,9 +133,6 @@ func checkProvider(p string) (string, error) {
 	return p, nil
 }
 
-// maxPasswordLength bounds the work one request can make the password hasher do.
-const maxPasswordLength = 128
-
 // splitList reads a query parameter given as repeated keys, a comma list or both.
 func splitList(values []string) []string {
 	var out []string

@@ -66,8 +66,14 @@ func (h *Handler) checkCreate(ctx context.Context, req *createRequest, tenantID 
 	if err := checkProfile(req.Name, req.PhoneNumber, req.ProfilePictureURL); err != nil {
 		return nil, err
 	}
-	if len(req.Password) > maxPasswordLength {
-		return nil, iam.Invalid("password must be at most %d characters", maxPasswordLength)
+	if req.Password != "" {
+		var tenants []string
+		if tenantID != "" {
+			tenants = []string{tenantID}
+		}
+		if err := h.Passwords.Check(ctx, "password", tenants, "", req.Password); err != nil {
+			return nil, err
+		}
 	}
 	provider, err := checkProvider(req.Provider)
 	if err != nil {

@@ -140,6 +140,7 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 		return err
 	}
 	a.background = append(a.background, a.revocations.Run)
+	a.background = append(a.background, func(ctx context.Context) { a.purge(ctx, now) })
 
 	argon := secure.DefaultArgon2
 	if opt.Argon2 != nil {
@@ -225,6 +226,33 @@ func (a *App) mountOps(r *api.Router, metrics *api.Metrics, keys *token.KeyRing)
 		w.Write(keys.JWKS())
 	})
 	r.HandleRaw("GET /.well-known/jwks.json", jwks)
+}
+
+// purgeInterval is how often rows that can no longer matter are deleted.
+const purgeInterval = 10 * time.Minute
+
+// purge deletes, every purgeInterval until ctx ends, sessions over for longer
+// than any access token lives, expired codes, and messages delivered or
+// failed a week ago (store.DB.Purge). Several nodes purging at once is harmless.
+func (a *App) purge(ctx context.Context, now func() time.Time) {
+	t := time.NewTicker(purgeInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n := now()
+			p, err := a.db.Purge(ctx, n, n.Add(-a.revocations.MaxTokenTTL), n.Add(-7*24*time.Hour))
+			if err != nil {
+				if ctx.Err() == nil {
+					a.log.Warn("purge", "err", err)
+				}
+				continue
+			}
+			a.log.Debug("purged", "sessions", p.Sessions, "codes", p.Codes, "messages", p.Messages)
+		}
+	}
 }
 
 // Handler returns the HTTP handler serving every route.

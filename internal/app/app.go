@@ -134,13 +134,21 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	if err != nil {
 		return err
 	}
-	a.revocations = &token.Revocations{DB: db, Now: now, Log: a.log, PollInterval: 500 * time.Millisecond,
+	a.revocations = &token.Revocations{DB: db, Now: now,
 		MaxTokenTTL: time.Duration(max(core.DefaultTokenExpiration, 30*86400)) * time.Second}
 	if err := a.revocations.Poll(ctx); err != nil {
 		return err
 	}
-	a.background = append(a.background, a.revocations.Run)
-	a.background = append(a.background, func(ctx context.Context) { a.purge(ctx, now) })
+	// Revocations reach this node within half a second of any node making them.
+	a.every("poll revoked sessions", 500*time.Millisecond, a.revocations.Poll)
+	a.every("purge", purgeInterval, func(ctx context.Context) error {
+		n := now()
+		p, err := db.Purge(ctx, n, n.Add(-a.revocations.MaxTokenTTL), n.Add(-7*24*time.Hour))
+		if err == nil {
+			a.log.Debug("purged", "sessions", p.Sessions, "codes", p.Codes, "messages", p.Messages)
+		}
+		return err
+	})
 
 	argon := secure.DefaultArgon2
 	if opt.Argon2 != nil {
@@ -174,10 +182,10 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	metrics := api.NewMetrics()
 	outbox.Register(metrics)
 	router := api.NewRouter(authn, a.log, metrics)
-	limits := &policy.RateLimits{DB: db, Now: now, Log: a.log,
+	limits := &policy.RateLimits{DB: db, Now: now,
 		Address: policy.Rate(cfg.RateLimitAddress), Identifier: policy.Rate(cfg.RateLimitIdentifier)}
 	router.Limit(limits)
-	a.background = append(a.background, limits.Run)
+	a.every("prune rate limits", policy.PruneInterval, limits.Prune)
 	a.mountOps(router, metrics, keys)
 	for _, h := range domainHandlers(d) {
 		h.Routes(router)
@@ -228,31 +236,29 @@ func (a *App) mountOps(r *api.Router, metrics *api.Metrics, keys *token.KeyRing)
 	r.HandleRaw("GET /.well-known/jwks.json", jwks)
 }
 
-// purgeInterval is how often rows that can no longer matter are deleted.
+// purgeInterval is how often rows that can no longer matter are deleted
+// (store.DB.Purge): sessions over for longer than any access token lives,
+// expired codes, and messages delivered or failed a week ago. Several nodes
+// purging at once is harmless.
 const purgeInterval = 10 * time.Minute
 
-// purge deletes, every purgeInterval until ctx ends, sessions over for longer
-// than any access token lives, expired codes, and messages delivered or
-// failed a week ago (store.DB.Purge). Several nodes purging at once is harmless.
-func (a *App) purge(ctx context.Context, now func() time.Time) {
-	t := time.NewTicker(purgeInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			n := now()
-			p, err := a.db.Purge(ctx, n, n.Add(-a.revocations.MaxTokenTTL), n.Add(-7*24*time.Hour))
-			if err != nil {
-				if ctx.Err() == nil {
-					a.log.Warn("purge", "err", err)
+// every schedules step to run every interval once the app starts, until its
+// context ends. A failing step is logged and tried again next time.
+func (a *App) every(name string, interval time.Duration, step func(context.Context) error) {
+	a.background = append(a.background, func(ctx context.Context) {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := step(ctx); err != nil && ctx.Err() == nil {
+					a.log.Warn(name, "err", err)
 				}
-				continue
 			}
-			a.log.Debug("purged", "sessions", p.Sessions, "codes", p.Codes, "messages", p.Messages)
 		}
-	}
+	})
 }
 
 // Handler returns the HTTP handler serving every route.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"math"
 	"net"
 	"net/http"
@@ -37,7 +36,6 @@ func (r Rate) on() bool { return r.Limit > 0 && r.Window > 0 }
 type RateLimits struct {
 	DB         *store.DB
 	Now        func() time.Time
-	Log        *slog.Logger
 	Address    Rate // per client address (IPv6 addresses per /64)
 	Identifier Rate // per identifier named in the body
 }
@@ -125,24 +123,8 @@ type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
-// PruneInterval is how often Run drops the counters of past windows.
+// PruneInterval is how often the counters of past windows should be dropped (Prune).
 const PruneInterval = time.Minute
-
-// Run drops the counters of finished windows every PruneInterval until ctx ends.
-func (l *RateLimits) Run(ctx context.Context) {
-	t := time.NewTicker(PruneInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := l.Prune(ctx); err != nil && ctx.Err() == nil {
-				l.Log.Warn("prune rate limits", "err", err)
-			}
-		}
-	}
-}
 
 // Prune drops the counters of windows that have ended.
 func (l *RateLimits) Prune(ctx context.Context) error {

@@ -2,7 +2,6 @@ package token
 
 import (
 	"context"
-	"log/slog"
 	"sync"
 	"time"
 
@@ -11,14 +10,12 @@ import (
 
 // Revocations is each node's view of ended sessions, so that an access token
 // of a revoked session is refused without a database read per request. It is
-// filled from storage at start and polled every PollInterval, so a session
-// ended on any node is refused by all within that time.
+// filled from storage at start and then polled (Poll), so a session ended on
+// any node is refused by all within the polling interval.
 type Revocations struct {
-	DB           *store.DB
-	Now          func() time.Time
-	Log          *slog.Logger
-	PollInterval time.Duration
-	MaxTokenTTL  time.Duration // how far back a revocation can still matter
+	DB          *store.DB
+	Now         func() time.Time
+	MaxTokenTTL time.Duration // how far back a revocation can still matter
 
 	mu      sync.RWMutex
 	revoked map[string]time.Time // session id → when its tokens are all expired anyway
@@ -76,20 +73,4 @@ func (rv *Revocations) Poll(ctx context.Context) error {
 	since = now.Add(-revocationOverlap)
 	rv.since = since
 	return nil
-}
-
-// Run polls until ctx ends.
-func (rv *Revocations) Run(ctx context.Context) {
-	t := time.NewTicker(rv.PollInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := rv.Poll(ctx); err != nil && ctx.Err() == nil {
-				rv.Log.Warn("poll revoked sessions", "err", err)
-			}
-		}
-	}
 }

@@ -7,7 +7,6 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -38,7 +37,7 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	f.issuer = &Issuer{Keys: f.keys, Issuer: "http://hatch.test", Audience: "client-1", Now: clock}
-	rv := &Revocations{DB: db, Now: clock, Log: slog.New(slog.DiscardHandler), MaxTokenTTL: 48 * time.Hour}
+	rv := &Revocations{DB: db, Now: clock, MaxTokenTTL: 48 * time.Hour}
 	f.authn = &Authenticator{Keys: f.keys, Revocations: rv, Now: clock, ClientID: "client-1", KeyVersion: "kv"}
 	return f
 }

@@ -12,12 +12,16 @@ import (
 	"time"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/audit"
+	"github.com/hatchid/hatch/internal/audits"
 	"github.com/hatchid/hatch/internal/auth"
 	"github.com/hatchid/hatch/internal/config"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/policy"
+	"github.com/hatchid/hatch/internal/restrictions"
 	"github.com/hatchid/hatch/internal/secure"
+	"github.com/hatchid/hatch/internal/sessions"
 	"github.com/hatchid/hatch/internal/settings"
 	"github.com/hatchid/hatch/internal/store"
 	"github.com/hatchid/hatch/internal/tenants"
@@ -65,16 +69,24 @@ type deps struct {
 	cookies     *login.Cookies
 	revocations *token.Revocations
 	notifier    *notify.Notifier
+
+	audit        *audit.Recorder
+	ipRules      *policy.IPRestrictions
+	domains      *policy.EmailDomains
+	sessionRules *policy.Sessions
 }
 
 // domainHandlers builds every domain handler: the one list of what Hatch serves.
 func domainHandlers(d *deps) []routable {
 	return []routable{
 		&auth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings,
-			Issuer: d.issuer, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now},
+			Issuer: d.issuer, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now, Audit: d.audit},
 		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings, Revocations: d.revocations, Now: d.now},
 		&tenants.Handler{DB: d.db, Revocations: d.revocations, Now: d.now},
 		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Now: d.now},
+		&restrictions.Handler{DB: d.db, IP: d.ipRules, Domains: d.domains, Audit: d.audit, Now: d.now},
+		&sessions.Handler{DB: d.db, Sessions: d.sessionRules, Revocations: d.revocations, Audit: d.audit, Now: d.now},
+		&audits.Handler{DB: d.db, Audit: d.audit, VendorID: d.env.clientID, Now: d.now},
 	}
 }
 
@@ -143,15 +155,24 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	issuer := &token.Issuer{Keys: keys, Issuer: cfg.BaseURL, Audience: env.clientID, Now: now}
 	authn := &token.Authenticator{Keys: keys, Revocations: a.revocations, Now: now,
 		ClientID: env.clientID, KeyVersion: token.VendorKeyVersion(env.apiKeyHash)}
-	logins := &login.Service{DB: db, Issuer: issuer, Settings: settings, Revocations: a.revocations, Now: now}
+	// Security policies: the audit log, and the IP, email-domain and session
+	// rules. IP rules are enforced at login and refresh (IPCheck) and on every
+	// authenticated request (IPGuard wraps the token authenticator below).
+	recorder := &audit.Recorder{DB: db, Now: now}
+	ipRules := &policy.IPRestrictions{DB: db, Now: now}
+	sessionRules := &policy.Sessions{DB: db, Now: now}
+	logins := &login.Service{DB: db, Issuer: issuer, Settings: settings, Revocations: a.revocations, Now: now,
+		Checks: []login.Check{&restrictions.IPCheck{Rules: ipRules, Audit: recorder}}, Sessions: sessionRules, Audit: recorder}
 	cookies := &login.Cookies{ClientID: env.clientID, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 
 	d := &deps{db: db, now: now, log: a.log, cfg: cfg, env: env, sealer: sealer, keys: keys, settings: settings,
 		hasher: hasher, issuer: issuer, login: logins, cookies: cookies, revocations: a.revocations,
 		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now}}
+	d.audit, d.ipRules, d.sessionRules = recorder, ipRules, sessionRules
+	d.domains = &policy.EmailDomains{DB: db, Now: now}
 
 	metrics := api.NewMetrics()
-	router := api.NewRouter(authn, a.log, metrics)
+	router := api.NewRouter(&policy.IPGuard{Next: authn, Rules: ipRules}, a.log, metrics)
 	a.mountOps(router, metrics, keys)
 	for _, h := range domainHandlers(d) {
 		h.Routes(router)

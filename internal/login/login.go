@@ -246,14 +246,14 @@ func (s *Service) Refresh(ctx context.Context, refresh, tenantID string) (*Resul
 	if err != nil {
 		return nil, ErrSessionInvalid
 	}
+	if err := s.checkRefresh(ctx, u, sess, picked); err != nil {
+		return nil, err
+	}
 	if picked != sess.TenantID {
 		if err := s.DB.SetSessionTenant(ctx, sess.ID, picked); err != nil {
 			return nil, ErrSessionInvalid
 		}
 		sess.TenantID = picked
-	}
-	if err := s.checkRefresh(ctx, u, sess, picked); err != nil {
-		return nil, err
 	}
 	return s.issue(ctx, u, sess, tenantIDs, next, nextExp, core)
 }

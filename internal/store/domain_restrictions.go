@@ -46,10 +46,10 @@ func (db *DB) ReplaceDomainRestrictions(ctx context.Context, tenantID string, li
 	})
 }
 
-// FindDomainRestrictions returns every entry of the account, oldest first.
+// FindDomainRestrictions returns every entry of the account, by type then domain.
 func (db *DB) FindDomainRestrictions(ctx context.Context, tenantID string) ([]*DomainRestriction, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT id, tenant_id, domain, type, created_at FROM email_domain_restrictions
-		WHERE tenant_id = $1 ORDER BY created_at, id`, tenantID)
+		WHERE tenant_id = $1 ORDER BY type, domain`, tenantID)
 	if err != nil {
 		return nil, err
 	}

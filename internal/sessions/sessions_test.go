@@ -1,6 +1,7 @@
 package sessions_test
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -216,6 +217,26 @@ func TestConcurrentSessionLimitEndsTheOldest(t *testing.T) {
 		}
 		if st := ss[2].refresh(t, s); st != 401 {
 			t.Fatalf("ended session refreshed with %d, want 401", st)
+		}
+	})
+}
+
+func TestConcurrentLoginsKeepTheLimit(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		account(t, s, "ada@example.com")
+		s.Vendor(t).Do(t, "POST", cfgPath, map[string]any{"sessionConcurrentConfiguration": map[string]any{"isActive": true, "maxSessions": 2}}).Want(t, 201)
+		const n = 8
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.Anon().Do(t, "POST", loginPath, map[string]string{"email": "ada@example.com", "password": password}).Want(t, 200)
+			}()
+		}
+		wg.Wait()
+		if live := list(t, login(t, s, "ada@example.com", "last").c); len(live) != 2 {
+			t.Fatalf("%d live sessions after %d concurrent logins and one more, want 2", len(live), n)
 		}
 	})
 }

@@ -16,8 +16,12 @@ const liveSessionSQL = `revoked_at IS NULL AND expires_at > $2 AND EXISTS (SELEC
 
 // FindLiveSessions returns the user's live sessions at now, newest first.
 func (db *DB) FindLiveSessions(ctx context.Context, userID string, now time.Time) ([]*iam.Session, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE user_id = $1 AND `+liveSessionSQL+`
+	return querySessions(ctx, db.r, `SELECT `+sessionColumns+` FROM sessions WHERE user_id = $1 AND `+liveSessionSQL+`
 		ORDER BY created_at DESC, id DESC`, userID, micros(now))
+}
+
+func querySessions(ctx context.Context, q querier, query string, args ...any) ([]*iam.Session, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -40,13 +40,15 @@ func querySessions(ctx context.Context, q querier, query string, args ...any) ([
 // EndExcessSessions revokes the user's oldest live sessions so that at most
 // max remain, never keepID (the session just opened), and returns the ids it
 // revoked. max <= 0 means no limit. On PostgreSQL it locks the user's row
-// first, so that concurrent logins of one user count one after the other.
+// first, so that concurrent logins of one user count one after the other
+// (FOR NO KEY UPDATE: the session insert already holds the row's KEY SHARE
+// lock through its foreign key, and FOR UPDATE would deadlock two such logins).
 func (tx *Tx) EndExcessSessions(ctx context.Context, userID, keepID string, max int, now time.Time) ([]string, error) {
 	if max <= 0 {
 		return nil, nil
 	}
 	if tx.Dialect == Postgres {
-		if _, err := tx.tx.ExecContext(ctx, `SELECT id FROM users WHERE id = $1 FOR UPDATE`, userID); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, `SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE`, userID); err != nil {
 			return nil, fmt.Errorf("lock user: %w", err)
 		}
 	}

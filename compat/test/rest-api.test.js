@@ -4,29 +4,14 @@
 // HttpOnly cookie (lib/browser.js gives Node a cookie jar for that).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { HATCH_URL, REFRESH_COOKIE } from '../lib/env.js';
-import { installCookieJar, installWindow } from '../lib/browser.js';
+import { REFRESH_COOKIE } from '../lib/env.js';
 import {
   addUserToTenant, configure, createTenant, createUser, decodeJwt, sleep, strongPassword, tamper, uniqueEmail, vendorToken,
 } from '../lib/hatch.js';
-import { api, ContextHolder, FronteggApiError } from '@frontegg/rest-api';
+import { apiError, openPage, paths, PREFIX } from '../lib/page.js';
+import { api, FronteggApiError } from '@frontegg/rest-api';
 
-installWindow(`${HATCH_URL}/`);
-const jar = installCookieJar(`${HATCH_URL}/`);
-const context = ContextHolder.default();
-context.setContext({ baseUrl: HATCH_URL, logLevel: 'error' });
-
-const PREFIX = new URL(HATCH_URL).pathname.replace(/\/$/, '') + '/frontegg';
-const paths = (requests) => requests.map((r) => `${r.method} ${r.path.slice(PREFIX.length)}`);
-
-async function apiError(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  assert.fail('expected the call to be rejected');
-}
+const { jar, context } = openPage();
 
 describe('@frontegg/rest-api with Hatch', () => {
   let vendor;

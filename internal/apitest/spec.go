@@ -105,8 +105,15 @@ func LoadSpec(t testing.TB) *Spec {
 
 var paramRE = regexp.MustCompile(`\{[^}]+\}`)
 
-// normalize replaces path parameter names so /a/{id} and /a/{userId} compare equal.
-func normalize(p string) string { return paramRE.ReplaceAllString(p, "{}") }
+// normalize replaces path parameter names so /a/{id} and /a/{userId} compare
+// equal, and reads a registered "/a/{$}" (exactly /a/, the trailing-slash form
+// some clients call) as the documented /a.
+func normalize(p string) string {
+	if trimmed, ok := strings.CutSuffix(p, "/{$}"); ok {
+		p = trimmed
+	}
+	return paramRE.ReplaceAllString(p, "{}")
+}
 
 // Find returns the documented operation for method and a path pattern as
 // registered (with {name} wildcards), or nil.

@@ -12,14 +12,18 @@ import (
 	"time"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/audit"
+	"github.com/hatchid/hatch/internal/audits"
 	"github.com/hatchid/hatch/internal/auth"
 	"github.com/hatchid/hatch/internal/config"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/mail"
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/policy"
+	"github.com/hatchid/hatch/internal/restrictions"
 	"github.com/hatchid/hatch/internal/secure"
 	"github.com/hatchid/hatch/internal/securitypolicy"
+	"github.com/hatchid/hatch/internal/sessions"
 	"github.com/hatchid/hatch/internal/settings"
 	"github.com/hatchid/hatch/internal/store"
 	"github.com/hatchid/hatch/internal/tenants"
@@ -70,17 +74,25 @@ type deps struct {
 	policies    *policy.Policies
 	passwords   *policy.Passwords
 	captcha     *policy.Captcha
+
+	audit        *audit.Recorder
+	ipRules      *policy.IPRestrictions
+	domains      *policy.EmailDomains
+	sessionRules *policy.Sessions
 }
 
 // domainHandlers builds every domain handler: the one list of what Hatch serves.
 func domainHandlers(d *deps) []routable {
 	return []routable{
 		&auth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings,
-			Captcha: d.captcha, Passwords: d.passwords, Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now},
-		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Passwords: d.passwords, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
+			Captcha: d.captcha, Passwords: d.passwords, Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now, Audit: d.audit},
+		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Passwords: d.passwords, Domains: d.domains, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
 		&tenants.Handler{DB: d.db, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
 		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
 		&securitypolicy.Handler{DB: d.db, Policies: d.policies, Passwords: d.passwords},
+		&restrictions.Handler{DB: d.db, IP: d.ipRules, Domains: d.domains, Audit: d.audit, Now: d.now},
+		&sessions.Handler{DB: d.db, Sessions: d.sessionRules, Revocations: d.revocations, Audit: d.audit, Now: d.now},
+		&audits.Handler{DB: d.db, Audit: d.audit, VendorID: d.env.clientID, Now: d.now},
 	}
 }
 
@@ -159,14 +171,21 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	authn := &token.Authenticator{Keys: keys, Revocations: a.revocations, Now: now,
 		ClientID: env.clientID, KeyVersion: token.VendorKeyVersion(env.apiKeyHash)}
 	// Security policies: lockout counts failed logins, the password policies
-	// check new passwords and expire old ones, the captcha guards logins.
+	// check new passwords and expire old ones, the captcha guards logins; the
+	// audit log records security events; IP rules are enforced at login and
+	// refresh (IPCheck) and on every authenticated request (IPGuard wraps the
+	// token authenticator below); session rules bound sessions' lifetimes and number.
 	policies := policy.NewPolicies(db, settings, now)
 	passwords := &policy.Passwords{DB: db, Hasher: hasher, Policies: policies, Breached: policy.CommonPasswords(), Now: now,
 		ResetCodeKind: notify.CodePasswordReset, ResetTTL: notify.PasswordResetTTL}
 	captcha := &policy.Captcha{DB: db, Sealer: sealer, Client: &http.Client{Timeout: 10 * time.Second},
 		VerifyURL: cfg.RecaptchaVerifyURL, Now: now}
+	recorder := &audit.Recorder{DB: db, Now: now}
+	ipRules := &policy.IPRestrictions{DB: db, Now: now}
+	sessionRules := &policy.Sessions{DB: db, Now: now}
 	logins := &login.Service{DB: db, Issuer: issuer, Settings: settings, Revocations: a.revocations, Now: now,
-		Failures: &policy.Lockout{DB: db, Policies: policies.Lockout, Now: now}, Passwords: passwords}
+		Failures: &policy.Lockout{DB: db, Policies: policies.Lockout, Now: now}, Passwords: passwords,
+		Checks: []login.Check{&restrictions.IPCheck{Rules: ipRules, Audit: recorder}}, Sessions: sessionRules, Audit: recorder}
 	cookies := &login.Cookies{ClientID: env.clientID, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	outbox, err := a.outboxWorker(now)
 	if err != nil {
@@ -178,10 +197,12 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 		hasher: hasher, issuer: issuer, login: logins, cookies: cookies, revocations: a.revocations,
 		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now, Wake: outbox.Wake},
 		policies: policies, passwords: passwords, captcha: captcha}
+	d.audit, d.ipRules, d.sessionRules = recorder, ipRules, sessionRules
+	d.domains = &policy.EmailDomains{DB: db, Now: now}
 
 	metrics := api.NewMetrics()
 	outbox.Register(metrics)
-	router := api.NewRouter(authn, a.log, metrics)
+	router := api.NewRouter(&policy.IPGuard{Next: authn, Rules: ipRules}, a.log, metrics)
 	limits := &policy.RateLimits{DB: db, Now: now,
 		Address: policy.Rate(cfg.RateLimitAddress), Identifier: policy.Rate(cfg.RateLimitIdentifier)}
 	router.Limit(limits)

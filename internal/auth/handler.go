@@ -3,6 +3,7 @@ package auth
 import (
 	"time"
 
+	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/policy"
@@ -28,4 +29,5 @@ type Handler struct {
 	ClientID    string
 	APIKeyHash  string // SHA-256 of the environment's API key
 	Now         func() time.Time
+	Audit       *audit.Recorder // records failed vendor-token attempts
 }

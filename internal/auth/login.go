@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/secure"
@@ -34,6 +35,11 @@ func (h *Handler) vendorToken(w http.ResponseWriter, r *http.Request) error {
 	idOK := secure.Equal(req.ClientID, h.ClientID)
 	keyOK := secure.Equal(secure.HashToken(req.Secret), h.APIKeyHash)
 	if !idOK || !keyOK {
+		err := h.Audit.Record(r.Context(), audit.Event{Action: audit.ActionLoginFailed, Resource: "Environment credentials",
+			Severity: audit.High, Outcome: audit.Failure, UserAgent: r.UserAgent(), Data: map[string]any{"clientId": req.ClientID[:min(len(req.ClientID), 100)]}})
+		if err != nil {
+			return err
+		}
 		return iam.Unauthorized("Invalid client id or secret")
 	}
 	tok, _, err := h.Issuer.SignVendor(h.ClientID, h.APIKeyHash)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/store"
@@ -67,12 +68,18 @@ type Service struct {
 	SecondFactor SecondFactor     // nil: no second factor
 	Failures     FailureCounter   // nil: failures are not counted
 	Passwords    PasswordRotation // nil: passwords do not expire
+
+	Sessions *policy.Sessions // session timeouts and limits; nil: the core settings' alone
+	Audit    *audit.Recorder  // the audit log; nil: nothing is recorded
 }
 
 // Fail records a failed first factor for u (nil when no user matched) and
 // returns the error to answer with: always ErrLoginFailed unless the
 // failure counter has a reason of its own.
 func (s *Service) Fail(ctx context.Context, u *iam.User, ip string) error {
+	if err := s.recordFailure(ctx, u, ip); err != nil {
+		return err
+	}
 	if s.Failures != nil && u != nil {
 		if err := s.Failures.Failed(ctx, u, ip); err != nil {
 			return err
@@ -140,6 +147,11 @@ func (s *Service) Complete(ctx context.Context, a *Attempt) (*Result, error) {
 // Second-factor packages call it once the last factor is proven.
 func (s *Service) Open(ctx context.Context, a *Attempt, tenantIDs []string, tenantID string, core policy.Core) (*Result, error) {
 	now := s.Now()
+	rules, err := s.sessionRules(ctx, tenantID, core)
+	if err != nil {
+		return nil, err
+	}
+	core.DefaultTokenExpiration = rules.AccessTTL(core)
 	sess := &iam.Session{
 		ID:         uuid.NewString(),
 		UserID:     a.User.ID,
@@ -151,14 +163,11 @@ func (s *Service) Open(ctx context.Context, a *Attempt, tenantIDs []string, tena
 		AuthTime:   now,
 		CreatedAt:  now,
 		LastUsedAt: now,
-		ExpiresAt:  now.Add(time.Duration(core.SessionAbsoluteTimeout) * time.Second),
+		ExpiresAt:  now.Add(rules.Absolute),
 	}
 	refresh, refreshHash := token.NewRefreshToken()
-	refreshExp := minTime(now.Add(time.Duration(core.DefaultRefreshTokenExpiration)*time.Second), sess.ExpiresAt)
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		return tx.CreateSession(ctx, sess, refreshHash, refreshExp)
-	})
-	if err != nil {
+	refreshExp := minTime(now.Add(rules.RefreshTTL(core)), sess.ExpiresAt)
+	if _, err := s.openSession(ctx, a, sess, refreshHash, refreshExp, rules.MaxSessions); err != nil {
 		return nil, err
 	}
 	if err := s.DB.RecordLogin(ctx, a.User.ID, now); err != nil {
@@ -262,13 +271,21 @@ func (s *Service) Refresh(ctx context.Context, refresh, tenantID string) (*Resul
 		return nil, err
 	}
 	now := s.Now()
+	rules, err := s.refreshRules(ctx, refresh, core, now)
+	if err != nil {
+		return nil, err
+	}
+	core.DefaultTokenExpiration = rules.AccessTTL(core)
 	next, nextHash := token.NewRefreshToken()
-	nextExp := now.Add(time.Duration(core.DefaultRefreshTokenExpiration) * time.Second)
+	nextExp := now.Add(rules.RefreshTTL(core))
 	sess, err := s.DB.RotateRefreshToken(ctx, hashOf(refresh), nextHash, now, nextExp)
 	switch {
 	case errors.Is(err, store.ErrRefreshReused):
 		if old, ferr := s.DB.FindSessionByRefreshToken(ctx, hashOf(refresh)); ferr == nil {
 			s.Revocations.Add(old.ID)
+			if err := s.recordSession(ctx, old, audit.ActionRefreshReused, audit.High, audit.Failure); err != nil {
+				return nil, err
+			}
 		}
 		return nil, ErrSessionInvalid
 	case errors.Is(err, iam.ErrNotFound):
@@ -291,6 +308,9 @@ func (s *Service) Refresh(ctx context.Context, refresh, tenantID string) (*Resul
 	tenantIDs, picked, err := s.pickTenant(ctx, u, want)
 	if err != nil {
 		return nil, ErrSessionInvalid
+	}
+	if err := s.checkRefresh(ctx, u, sess, picked); err != nil {
+		return nil, err
 	}
 	if picked != sess.TenantID {
 		if err := s.DB.SetSessionTenant(ctx, sess.ID, picked); err != nil {
@@ -317,7 +337,7 @@ func (s *Service) Logout(ctx context.Context, refresh string) error {
 		return err
 	}
 	s.Revocations.Add(sess.ID)
-	return nil
+	return s.recordSession(ctx, sess, audit.ActionLogout, audit.Info, audit.Success)
 }
 
 // issue signs the access token of a session and builds the login response.

@@ -133,21 +133,8 @@ func (db *DB) SetSessionTenant(ctx context.Context, sessionID, tenantID string) 
 
 // FindUserSessions returns the user's live sessions at now, newest first.
 func (db *DB) FindUserSessions(ctx context.Context, userID string, now time.Time) ([]*iam.Session, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions
+	return querySessions(ctx, db.r, `SELECT `+sessionColumns+` FROM sessions
 		WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at DESC`, userID, micros(now))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*iam.Session
-	for rows.Next() {
-		s, err := scanSession(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // RevokeSession ends one session of userID; it returns iam.ErrNotFound when

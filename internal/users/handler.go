@@ -20,7 +20,8 @@ type Handler struct {
 	DB          *store.DB
 	Hasher      *secure.Hasher
 	Notifier    *notify.Notifier
-	Passwords   *policy.Passwords // the password policy a given password passes
+	Passwords   *policy.Passwords    // the password policy a given password passes
+	Domains     *policy.EmailDomains // the accounts' email-domain restrictions
 	Settings    *policy.Settings
 	Revocations *token.Revocations
 	Now         func() time.Time

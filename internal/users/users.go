@@ -66,6 +66,12 @@ func (h *Handler) checkCreate(ctx context.Context, req *createRequest, tenantID 
 	if err := checkProfile(req.Name, req.PhoneNumber, req.ProfilePictureURL); err != nil {
 		return nil, err
 	}
+	if req.Email != "" && tenantID != "" {
+		// The account's email-domain restrictions decide who may join it.
+		if err := h.Domains.Allowed(ctx, tenantID, req.Email); err != nil {
+			return nil, err
+		}
+	}
 	if req.Password != "" {
 		var tenants []string
 		if tenantID != "" {

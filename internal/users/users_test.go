@@ -38,6 +38,15 @@ func TestCreateUser(t *testing.T) {
 			t.Fatalf("%d emails sent, want none (skipInviteEmail)", n)
 		}
 
+		// The account's email-domain restrictions decide who may join it.
+		const domains = "/identity/resources/configurations/restrictions/v1/email-domain"
+		v.Do(t, "POST", domains, map[string]any{"domain": "blocked.example", "type": "BLOCK"}).Want(t, 201)
+		v.Do(t, "POST", domains+"/config", map[string]any{"active": true, "listType": "BLOCK"}).Want(t, 201)
+		v.Do(t, "POST", usersV1, map[string]any{"email": "eve@blocked.example", "name": "Eve", "skipInviteEmail": true}).Want(t, 403)
+		// And the account's password policy (the breached list is on by default).
+		v.Do(t, "POST", usersV1, map[string]any{"email": "bob@example.com", "password": "password123", "skipInviteEmail": true}).
+			WantError(t, 400, "password is too common")
+
 		// Metadata sent as a JSON object (as some management clients do) is kept as JSON text.
 		var obj user
 		v.Do(t, "POST", usersV1, map[string]any{"email": "obj@example.com", "metadata": map[string]any{"a": 1}}).Want(t, 201).JSON(t, &obj)

@@ -38,6 +38,9 @@ const usage = `hatch — an identity server that speaks the Frontegg Identity AP
 Usage:
   hatch serve [flags]     run the server
   hatch migrate [flags]   apply database migrations and exit
+  hatch import FILE [flags]
+                          migrate the users of a JSON-lines or CSV file (.csv), in
+                          the row format of the bulk migration API
   hatch routes            print every route, one "METHOD /path" a line
   hatch version           print the version
 
@@ -69,10 +72,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return nil
 	case "serve", "migrate":
+	case "import":
+		if len(args) < 2 || strings.HasPrefix(args[1], "-") {
+			return errors.New("usage: hatch import FILE [flags]")
+		}
 	default:
 		return fmt.Errorf("unknown command %q (try hatch --help)", args[0])
 	}
-	cfg, err := config.Load(args[1:], getenv, stderr)
+	flags := args[1:]
+	if args[0] == "import" {
+		flags = args[2:]
+	}
+	cfg, err := config.Load(flags, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -82,9 +93,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer a.Close()
-	if args[0] == "migrate" {
+	switch args[0] {
+	case "migrate":
 		log.Info("migrations applied")
 		return nil
+	case "import":
+		return a.Import(ctx, args[1], stdout)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/hatchid/hatch/internal/config"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/mail"
+	"github.com/hatchid/hatch/internal/migration"
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/restrictions"
@@ -46,6 +47,7 @@ type App struct {
 	db          *store.DB
 	handler     http.Handler
 	revocations *token.Revocations
+	migrations  *migration.Worker // runs bulk migration jobs; also used by `hatch import`
 	background  []func(context.Context)
 
 	// ClientID is the environment's client ID.
@@ -79,13 +81,18 @@ type deps struct {
 	ipRules      *policy.IPRestrictions
 	domains      *policy.EmailDomains
 	sessionRules *policy.Sessions
+
+	migrator   *migration.Migrator
+	migrations *migration.Worker      // bulk migration jobs
+	sources    *migration.SourceLogin // lazy migration from user pools, asked by the login route
+	httpClient *http.Client           // calls to external systems (Auth0, user sources)
 }
 
 // domainHandlers builds every domain handler: the one list of what Hatch serves.
 func domainHandlers(d *deps) []routable {
 	return []routable{
 		&auth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings,
-			Captcha: d.captcha, Passwords: d.passwords, Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now, Audit: d.audit},
+			Captcha: d.captcha, Passwords: d.passwords, Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now, Audit: d.audit, Sources: d.sources},
 		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Passwords: d.passwords, Domains: d.domains, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
 		&tenants.Handler{DB: d.db, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
 		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
@@ -93,6 +100,8 @@ func domainHandlers(d *deps) []routable {
 		&restrictions.Handler{DB: d.db, IP: d.ipRules, Domains: d.domains, Audit: d.audit, Now: d.now},
 		&sessions.Handler{DB: d.db, Sessions: d.sessionRules, Revocations: d.revocations, Audit: d.audit, Now: d.now},
 		&audits.Handler{DB: d.db, Audit: d.audit, VendorID: d.env.clientID, Now: d.now},
+		&migration.Handler{DB: d.db, Migrator: d.migrator, Worker: d.migrations, Sealer: d.sealer,
+			HTTP: d.httpClient, Now: d.now},
 	}
 }
 
@@ -199,6 +208,14 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 		policies: policies, passwords: passwords, captcha: captcha}
 	d.audit, d.ipRules, d.sessionRules = recorder, ipRules, sessionRules
 	d.domains = &policy.EmailDomains{DB: db, Now: now}
+	// Data migration: the bulk job worker every node runs, and the user pools
+	// the login route asks about unknown users.
+	d.httpClient = &http.Client{Timeout: 30 * time.Second}
+	d.migrator = &migration.Migrator{DB: db, Sealer: sealer, Now: now}
+	d.migrations = migration.NewWorker(d.migrator, a.log)
+	d.sources = &migration.SourceLogin{DB: db, Migrator: d.migrator, Sealer: sealer, Hasher: hasher, HTTP: d.httpClient, Log: a.log, Now: now}
+	a.migrations = d.migrations
+	a.background = append(a.background, d.migrations.Run)
 
 	metrics := api.NewMetrics()
 	outbox.Register(metrics)

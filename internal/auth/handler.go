@@ -1,9 +1,11 @@
 package auth
 
 import (
+	"context"
 	"time"
 
 	"github.com/hatchid/hatch/internal/audit"
+	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/policy"
@@ -30,4 +32,12 @@ type Handler struct {
 	APIKeyHash  string // SHA-256 of the environment's API key
 	Now         func() time.Time
 	Audit       *audit.Recorder // records failed vendor-token attempts
+
+	// Sources is the lazy migration of user pools, consulted by the password
+	// login only when the identifier is unknown or its user has no password.
+	// It returns the user when an external source accepts the password, nil
+	// when none does; an error only for Hatch's own failures. Nil: no sources.
+	Sources interface {
+		Authenticate(ctx context.Context, identifier, password string) (*iam.User, error)
+	}
 }

@@ -77,10 +77,28 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	var u *iam.User
 	var err error
+	identifier := req.Email
 	if req.Email != "" {
 		u, err = h.DB.FindUserByEmail(ctx, req.Email)
 	} else {
+		identifier = req.Username
 		u, err = h.DB.FindUserByUsername(ctx, req.Username)
+	}
+	sourced := false // the password was checked by a user source
+	if h.Sources != nil && (errors.Is(err, iam.ErrNotFound) || (err == nil && u.PasswordHash == "")) {
+		// Lazy migration (user pools): an identifier Hatch does not know, or a
+		// user a source brought without a password, is checked by the
+		// configured sources. A source that accepts the password makes or
+		// completes the user here (the password hashed by Hatch), so the next
+		// login is answered here alone. No source accepting falls through to
+		// the usual failure below: same answer, same dummy hash.
+		found, serr := h.Sources.Authenticate(ctx, identifier, req.Password)
+		if serr != nil {
+			return serr
+		}
+		if found != nil {
+			u, err, sourced = found, nil, true
+		}
 	}
 	if errors.Is(err, iam.ErrNotFound) {
 		h.Hasher.VerifyDummy(req.Password)
@@ -89,7 +107,10 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ok, rehash, err := h.Hasher.Verify(req.Password, u.PasswordHash)
+	ok, rehash := sourced, false
+	if !sourced {
+		ok, rehash, err = h.Hasher.Verify(req.Password, u.PasswordHash)
+	}
 	if err != nil && !errors.Is(err, secure.ErrUnsupportedHash) {
 		return err
 	}

@@ -70,6 +70,15 @@ func (h *Hasher) Verify(password, encoded string) (ok, rehash bool, err error) {
 			return false, false, nil
 		}
 		return err == nil, err == nil, err
+	case strings.HasPrefix(encoded, "$"):
+		// A hash imported from another system (see imported.go). Fast formats
+		// (salted digests) spend a dummy verification on failure, so a wrong
+		// password costs about what it costs for an argon2id user.
+		ok, err := verifyImported(password, encoded)
+		if !ok {
+			h.VerifyDummy(password)
+		}
+		return ok, ok, err
 	}
 	return false, false, ErrUnsupportedHash
 }
@@ -83,36 +92,20 @@ func (h *Hasher) VerifyDummy(password string) {
 // verifyArgon2 checks argon2id and argon2i PHC strings; weaker reports
 // parameters below h's.
 func (h *Hasher) verifyArgon2(password, encoded string) (ok, weaker bool, err error) {
-	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 {
-		return false, false, ErrUnsupportedHash
-	}
-	var version int
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false, false, ErrUnsupportedHash
-	}
-	var m, t uint32
-	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 {
-		return false, false, ErrUnsupportedHash
-	}
-	salt, err1 := decodeB64(parts[4])
-	want, err2 := decodeB64(parts[5])
-	if err1 != nil || err2 != nil || len(want) == 0 {
+	a, err := parseArgon2(encoded)
+	if err != nil {
 		return false, false, ErrUnsupportedHash
 	}
 	var got []byte
-	switch parts[1] {
+	switch a.variant {
 	case "argon2id":
-		got = argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+		got = argon2.IDKey([]byte(password), a.salt, a.t, a.m, a.p, uint32(len(a.want)))
 	case "argon2i":
-		got = argon2.Key([]byte(password), salt, t, m, p, uint32(len(want)))
+		got = argon2.Key([]byte(password), a.salt, a.t, a.m, a.p, uint32(len(a.want)))
 		weaker = true
-	default:
-		return false, false, ErrUnsupportedHash
 	}
-	weaker = weaker || m < h.params.Memory || t < h.params.Time
-	return subtle.ConstantTimeCompare(got, want) == 1, weaker, nil
+	weaker = weaker || a.m < h.params.Memory || a.t < h.params.Time
+	return subtle.ConstantTimeCompare(got, a.want) == 1, weaker, nil
 }
 
 func decodeB64(s string) ([]byte, error) {

@@ -75,17 +75,6 @@ if rc != 0:
 print(enc.value.decode())`
 )
 
-// Firebase's published vector (github.com/firebase/scrypt, README "Password
-// Hashing"): project parameters, one exported user's salt and hash, and the
-// password that produced them.
-const (
-	firebaseSignerKey = "jxspr8Ki0RYycVU8zykbdLGjFQ3McFUH0uiiTvC8pVMXAn210wjLNmdZJzxUECKbm0QsEmYUSDzZvpjeJ9WmXA=="
-	firebaseSeparator = "Bw=="
-	firebaseSalt      = "42xEC+ixf3L2lw=="
-	firebaseHash      = "lSrfV15cpx95/sZS2W9c9Kp6i/LVgQNDNC/qzrCnh1SAyZvqmZqAjTdn3aoItz+VHjoZilo78198JAdRuid5lQ=="
-	firebasePassword  = "user1password"
-)
-
 // Firebase's published vector (github.com/Firebase/scrypt, README "Password
 // Hashing"): project parameters, one exported user's salt and hash, and the
 // password that produced them.

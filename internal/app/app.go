@@ -12,14 +12,21 @@ import (
 	"time"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/applications"
 	"github.com/hatchid/hatch/internal/auth"
 	"github.com/hatchid/hatch/internal/config"
+	"github.com/hatchid/hatch/internal/delegation"
+	"github.com/hatchid/hatch/internal/emailpolicy"
+	"github.com/hatchid/hatch/internal/groups"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/policy"
+	"github.com/hatchid/hatch/internal/rbac"
+	"github.com/hatchid/hatch/internal/scope"
 	"github.com/hatchid/hatch/internal/secure"
 	"github.com/hatchid/hatch/internal/settings"
 	"github.com/hatchid/hatch/internal/store"
+	"github.com/hatchid/hatch/internal/subaccounts"
 	"github.com/hatchid/hatch/internal/tenants"
 	"github.com/hatchid/hatch/internal/token"
 	"github.com/hatchid/hatch/internal/users"
@@ -65,6 +72,8 @@ type deps struct {
 	cookies     *login.Cookies
 	revocations *token.Revocations
 	notifier    *notify.Notifier
+	authn       *token.Authenticator
+	scope       *scope.Resolver
 }
 
 // domainHandlers builds every domain handler: the one list of what Hatch serves.
@@ -75,8 +84,18 @@ func domainHandlers(d *deps) []routable {
 		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings, Revocations: d.revocations, Now: d.now},
 		&tenants.Handler{DB: d.db, Revocations: d.revocations, Now: d.now},
 		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Now: d.now},
+		&rbac.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now, Log: d.log},
+		&groups.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},
+		&applications.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},
+		&subaccounts.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},
+		&delegation.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Authn: d.authn, Now: d.now, Log: d.log},
+		&emailpolicy.Handler{DB: d.db, Now: d.now},
 	}
 }
+
+// Besides routes, a domain handler may take part in every login (login.Check,
+// login.ClaimsHook) and run a background loop (runner); build wires what each offers.
+type runner interface{ Run(context.Context) }
 
 // New opens the database, migrates it, prepares credentials and keys, and
 // builds every handler. Close releases what it opened.
@@ -148,13 +167,23 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 
 	d := &deps{db: db, now: now, log: a.log, cfg: cfg, env: env, sealer: sealer, keys: keys, settings: settings,
 		hasher: hasher, issuer: issuer, login: logins, cookies: cookies, revocations: a.revocations,
-		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now}}
+		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now},
+		authn:    authn, scope: &scope.Resolver{DB: db}}
 
 	metrics := api.NewMetrics()
 	router := api.NewRouter(authn, a.log, metrics)
 	a.mountOps(router, metrics, keys)
 	for _, h := range domainHandlers(d) {
 		h.Routes(router)
+		if c, ok := h.(login.Check); ok {
+			logins.Checks = append(logins.Checks, c)
+		}
+		if c, ok := h.(login.ClaimsHook); ok {
+			logins.ClaimsHooks = append(logins.ClaimsHooks, c)
+		}
+		if r, ok := h.(runner); ok {
+			a.background = append(a.background, r.Run)
+		}
 	}
 	mw := &api.Middleware{
 		Log: a.log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies,

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"slices"
@@ -42,57 +43,82 @@ const heldRolesSQL = `SELECT role_id FROM user_roles WHERE user_id = $1 AND tena
 
 // FindAuthz returns the user's effective roles in tenantID (direct and through
 // groups; only roles usable there: environment-wide or the tenant's own) and
-// the union of their permissions, in one query. Roles are ordered by level
-// then key, permissions by key.
+// the union of their permissions, in two queries: the roles with their
+// permission ids, then each permission once. Roles are ordered by level then
+// key, permissions by key. Rows stay narrow on purpose: a permission's columns
+// are read once however many roles hold it.
 func (db *DB) FindAuthz(ctx context.Context, userID, tenantID string) (*Authz, error) {
+	var a Authz
 	rows, err := db.r.QueryContext(ctx, `WITH held AS (`+heldRolesSQL+`)
 		SELECT r.id, r.key, r.name, r.description, r.tenant_id, r.level, r.is_default, r.first_user_role, r.created_at,
-			r.updated_at, p.id, p.key, p.name, p.description, p.category_id, p.fe_permission, p.assignment_type,
-			p.created_at, p.updated_at
-		FROM roles r JOIN held ON held.role_id = r.id
-		LEFT JOIN role_permissions rp ON rp.role_id = r.id
-		LEFT JOIN permissions p ON p.id = rp.permission_id
-		WHERE r.tenant_id = '' OR r.tenant_id = $2
-		ORDER BY r.level, r.key, r.id, p.key`, userID, tenantID)
+			r.updated_at, NULL FROM roles r JOIN held ON held.role_id = r.id WHERE r.tenant_id = '' OR r.tenant_id = $2
+		UNION ALL SELECT rp.role_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, rp.permission_id
+		FROM role_permissions rp JOIN held ON held.role_id = rp.role_id`, userID, tenantID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var a Authz
-	var role *iam.Role
-	perms := map[string]*iam.Permission{}
+	byID := map[string]*iam.Role{}
+	type pair struct{ role, permission string }
+	var pairs []pair
 	for rows.Next() {
-		var r iam.Role
-		var created, updated int64
-		var pID, pKey, pName, pDesc, pCat, pAssign sql.NullString
-		var pFe sql.NullBool
-		var pCreated, pUpdated sql.NullInt64
-		if err := rows.Scan(&r.ID, &r.Key, &r.Name, &r.Description, &r.TenantID, &r.Level, &r.IsDefault, &r.FirstUserRole,
-			&created, &updated, &pID, &pKey, &pName, &pDesc, &pCat, &pFe, &pAssign, &pCreated, &pUpdated); err != nil {
+		var id string
+		var key, name, desc, tenant, permID sql.NullString
+		var level, created, updated sql.NullInt64
+		var isDefault, firstUser sql.NullBool
+		if err := rows.Scan(&id, &key, &name, &desc, &tenant, &level, &isDefault, &firstUser, &created, &updated, &permID); err != nil {
 			return nil, err
 		}
-		if role == nil || role.ID != r.ID {
-			r.CreatedAt, r.UpdatedAt = fromMicros(created), fromMicros(updated)
-			r.Permissions = []string{}
-			role = &r
-			a.Roles = append(a.Roles, role)
-		}
-		if !pID.Valid {
+		if permID.Valid {
+			pairs = append(pairs, pair{id, permID.String})
 			continue
 		}
-		role.Permissions = append(role.Permissions, pID.String)
-		p := perms[pID.String]
-		if p == nil {
-			p = &iam.Permission{ID: pID.String, Key: pKey.String, Name: pName.String, Description: pDesc.String,
-				CategoryID: pCat.String, FePermission: pFe.Bool, AssignmentType: pAssign.String,
-				CreatedAt: fromMicros(pCreated.Int64), UpdatedAt: fromMicros(pUpdated.Int64)}
-			perms[p.ID] = p
-			a.Permissions = append(a.Permissions, p)
-		}
-		p.RoleIDs = append(p.RoleIDs, role.ID)
+		r := &iam.Role{ID: id, Key: key.String, Name: name.String, Description: desc.String, TenantID: tenant.String,
+			Level: int(level.Int64), IsDefault: isDefault.Bool, FirstUserRole: firstUser.Bool,
+			CreatedAt: fromMicros(created.Int64), UpdatedAt: fromMicros(updated.Int64), Permissions: []string{}}
+		byID[id] = r
+		a.Roles = append(a.Roles, r)
 	}
-	slices.SortFunc(a.Permissions, func(x, y *iam.Permission) int { return strings.Compare(x.Key, y.Key) })
-	return &a, rows.Err()
+	if err := rows.Err(); err != nil || len(a.Roles) == 0 {
+		return &a, err
+	}
+	rows.Close()
+	slices.SortFunc(a.Roles, func(x, y *iam.Role) int {
+		return cmp.Or(cmp.Compare(x.Level, y.Level), strings.Compare(x.Key, y.Key), strings.Compare(x.ID, y.ID))
+	})
+	rows, err = db.r.QueryContext(ctx, `SELECT `+permissionColumns+` FROM permissions p WHERE p.id IN (
+		SELECT rp.permission_id FROM role_permissions rp JOIN roles r ON r.id = rp.role_id
+		WHERE rp.role_id IN (`+heldRolesSQL+`) AND (r.tenant_id = '' OR r.tenant_id = $2)) ORDER BY p.key`, userID, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p iam.Permission
+		var created, updated int64
+		if err := rows.Scan(&p.ID, &p.Key, &p.Name, &p.Description, &p.CategoryID, &p.FePermission, &p.AssignmentType,
+			&created, &updated); err != nil {
+			return nil, err
+		}
+		p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
+		a.Permissions = append(a.Permissions, &p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	held := map[pair]bool{}
+	for _, pr := range pairs {
+		held[pr] = true
+	}
+	for _, p := range a.Permissions { // by key
+		for _, r := range a.Roles { // by level and key
+			if held[pair{r.ID, p.ID}] {
+				r.Permissions = append(r.Permissions, p.ID)
+				p.RoleIDs = append(p.RoleIDs, r.ID)
+			}
+		}
+	}
+	return &a, nil
 }
 
 // DefaultRoleIDs returns the ids of the roles a new member of tenantID gets:

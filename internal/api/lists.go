@@ -57,6 +57,26 @@ func IDs(field string, ids []string, allowEmpty bool) ([]string, error) {
 	return out, nil
 }
 
+// DecodeIDs reads a body that lists ids under field ({"roleIds": […]}) and
+// returns them as IDs does; a missing field is a 400, a value that is not
+// an array of strings too.
+func DecodeIDs(r *http.Request, field string, allowEmpty bool) ([]string, error) {
+	var body map[string]json.RawMessage
+	if err := Decode(r, &body); err != nil {
+		return nil, err
+	}
+	var ids []string
+	if raw, ok := body[field]; ok && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &ids); err != nil {
+			return nil, iam.Invalid("%s must be of type array", field)
+		}
+		if ids == nil {
+			ids = []string{}
+		}
+	}
+	return IDs(field, ids, allowEmpty)
+}
+
 // QueryList reads a query parameter given as a comma-separated list,
 // repeated, or both; nil when absent.
 func QueryList(r *http.Request, name string) []string {

@@ -72,18 +72,10 @@ func (h *Handler) listGroupsV2(w http.ResponseWriter, r *http.Request) error {
 	return api.OK(w, api.NewList(h.groups(gs), total, p.Limit))
 }
 
-type bulkGetInput struct {
-	GroupsIDs []string `json:"groupsIds"`
-}
-
 // bulkGetGroups answers the account's groups among those listed; unknown ids
 // are left out.
 func (h *Handler) bulkGetGroups(w http.ResponseWriter, r *http.Request) error {
-	var in bulkGetInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	ids, err := api.IDs("groupsIds", in.GroupsIDs, true)
+	ids, err := api.DecodeIDs(r, "groupsIds", true)
 	if err != nil {
 		return err
 	}

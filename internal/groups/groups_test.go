@@ -172,7 +172,7 @@ func TestGroupsConfigAndPaging(t *testing.T) {
 			admin.Do(t, "POST", groupsPath, map[string]any{"name": name}).Want(t, 201)
 		}
 		var page struct {
-			Items    []map[string]any `json:"items"`
+			Items    []map[string]any                     `json:"items"`
 			Metadata struct{ TotalItems, TotalPages int } `json:"_metadata"`
 		}
 		admin.Do(t, "GET", "/identity/resources/groups/v2?_sortBy=name&_limit=2&_offset=1", nil).Want(t, 200).JSON(t, &page)

@@ -19,5 +19,4 @@ func (h *Handler) Routes(r *api.Router) {
 	r.Handle("POST /identity/resources/groups/v1/{groupId}/users", api.SelfService.Can("fe.secure.write.groupsUsers"), h.addUsers)
 	r.Handle("DELETE /identity/resources/groups/v1/{groupId}/users", api.SelfService.Can("fe.secure.delete.groupsUsers"), h.removeUsers)
 	r.Handle("GET /identity/resources/groups/v2", api.SelfService.Can("fe.secure.read.groups"), h.listGroupsV2)
-	r.Handle("GET /identity/resources/users/v3/groups", api.SelfService.Can("fe.secure.read.users"), h.usersGroups)
 }

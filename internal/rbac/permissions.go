@@ -193,19 +193,11 @@ func (h *Handler) deletePermission(w http.ResponseWriter, r *http.Request) error
 	return api.JSON(w, http.StatusNoContent, nil)
 }
 
-type roleIDsInput struct {
-	RoleIDs []string `json:"roleIds"`
-}
-
 // setPermissionRoles makes the permission held by exactly the roles listed.
 // A vendor sets it across every role of the environment; a user, across the
 // roles of its account only, and only for a permission it holds.
 func (h *Handler) setPermissionRoles(w http.ResponseWriter, r *http.Request) error {
-	var in roleIDsInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	roleIDs, err := api.IDs("roleIds", in.RoleIDs, true)
+	roleIDs, err := api.DecodeIDs(r, "roleIds", true)
 	if err != nil {
 		return err
 	}

@@ -260,18 +260,10 @@ func (h *Handler) deleteRole(w http.ResponseWriter, r *http.Request) error {
 	return api.JSON(w, http.StatusNoContent, nil)
 }
 
-type permissionIDsInput struct {
-	PermissionIDs []string `json:"permissionIds"`
-}
-
 // setRolePermissions replaces the role's permissions. A user may add only
 // permissions it could put in a new account role.
 func (h *Handler) setRolePermissions(w http.ResponseWriter, r *http.Request) error {
-	var in permissionIDsInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	ids, err := api.IDs("permissionIds", in.PermissionIDs, true)
+	ids, err := api.DecodeIDs(r, "permissionIds", true)
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,13 @@
 package rbac
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
 	"github.com/hatchid/hatch/internal/api"
 	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/store"
 )
 
 // assignUserRoles gives a member of the request's account roles there. A user
@@ -21,11 +23,7 @@ func (h *Handler) unassignUserRoles(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (h *Handler) changeUserRoles(w http.ResponseWriter, r *http.Request, add bool) error {
-	var in roleIDsInput
-	if err := api.Decode(r, &in); err != nil {
-		return err
-	}
-	ids, err := api.IDs("roleIds", in.RoleIDs, false)
+	ids, err := api.DecodeIDs(r, "roleIds", false)
 	if err != nil {
 		return err
 	}
@@ -70,16 +68,20 @@ func (h *Handler) changeUserRoles(w http.ResponseWriter, r *http.Request, add bo
 	return api.JSON(w, status, out)
 }
 
-type usersRolesJSON struct {
-	VendorID string   `json:"vendorId"`
-	TenantID string   `json:"tenantId"`
-	UserID   string   `json:"userId"`
-	RoleIDs  []string `json:"roleIds"`
-}
-
 // usersRoles lists the roles assigned directly to each user in ids (a comma
 // list) in the request's account; users not in the account are left out.
 func (h *Handler) usersRoles(w http.ResponseWriter, r *http.Request) error {
+	return h.membersIDs(w, r, h.DB.FindUsersRoleIDs, "roleIds")
+}
+
+// usersGroups lists the groups of each user in ids, as usersRoles does roles.
+func (h *Handler) usersGroups(w http.ResponseWriter, r *http.Request) error {
+	return h.membersIDs(w, r, h.DB.FindUsersGroupIDs, "groupIds")
+}
+
+// membersIDs answers [{vendorId, tenantId, userId, <field>}] for the users in
+// the query's ids, with the ids find returns for each.
+func (h *Handler) membersIDs(w http.ResponseWriter, r *http.Request, find func(context.Context, string, []string) ([]store.MemberIDs, error), field string) error {
 	ids := api.QueryList(r, "ids")
 	if len(ids) == 0 {
 		return iam.Invalid("ids is required")
@@ -88,13 +90,13 @@ func (h *Handler) usersRoles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	members, err := h.DB.FindUsersRoleIDs(r.Context(), tenantID, ids)
+	members, err := find(r.Context(), tenantID, ids)
 	if err != nil {
 		return err
 	}
-	out := make([]usersRolesJSON, len(members))
+	out := make([]map[string]any, len(members))
 	for i, m := range members {
-		out[i] = usersRolesJSON{VendorID: h.VendorID, TenantID: tenantID, UserID: m.UserID, RoleIDs: m.IDs}
+		out[i] = map[string]any{"vendorId": h.VendorID, "tenantId": tenantID, "userId": m.UserID, field: m.IDs}
 	}
 	return api.OK(w, out)
 }

@@ -58,7 +58,7 @@ func TestSubAccounts(t *testing.T) {
 		}
 
 		var page struct {
-			Items    []map[string]any `json:"items"`
+			Items    []map[string]any         `json:"items"`
 			Metadata struct{ TotalItems int } `json:"_metadata"`
 		}
 		admin.Do(t, "GET", "/tenants/resources/hierarchy/v2?_sortBy=name", nil).Want(t, 200).JSON(t, &page)

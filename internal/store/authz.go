@@ -17,11 +17,14 @@ type Authz struct {
 	Permissions []*iam.Permission
 }
 
-// RoleKeys returns the keys of a.Roles.
+// RoleKeys returns the keys of a.Roles, each once (an account's role may
+// share its key with one of the environment's).
 func (a *Authz) RoleKeys() []string {
-	out := make([]string, len(a.Roles))
-	for i, r := range a.Roles {
-		out[i] = r.Key
+	out := make([]string, 0, len(a.Roles))
+	for _, r := range a.Roles {
+		if !slices.Contains(out, r.Key) {
+			out = append(out, r.Key)
+		}
 	}
 	return out
 }

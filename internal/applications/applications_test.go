@@ -110,7 +110,7 @@ func TestTenantAssignments(t *testing.T) {
 		}
 
 		// A user sees its account's assignments and the applications it may use.
-		_, user := s.UserWith(t, acme.TenantID, "ada@example.com")
+		_, user := s.UserWith(t, acme.TenantID, "ada@example.com", "fe.account-settings.read.app")
 		var v1 []map[string]any
 		user.Do(t, "GET", "/applications/resources/applications/tenant-assignments/v1", nil).Want(t, 200).JSON(t, &v1)
 		if len(v1) != 1 || v1[0]["tenantId"] != acme.TenantID {
@@ -121,12 +121,14 @@ func TestTenantAssignments(t *testing.T) {
 		if len(apps) != 2 || apps[0]["id"] != id && apps[1]["id"] != id {
 			t.Fatalf("a user's applications %v", apps)
 		}
-		_, stranger := s.UserWith(t, s.SeedTenant(t, "Third").TenantID, "third@example.com")
+		_, stranger := s.UserWith(t, s.SeedTenant(t, "Third").TenantID, "third@example.com", "fe.account-settings.read.app")
 		stranger.Do(t, "GET", appsPath, nil).Want(t, 200).JSON(t, &apps)
 		if len(apps) != 1 || apps[0]["id"] != free["id"] {
 			t.Fatalf("an unassigned account's applications %v", apps)
 		}
 		user.Do(t, "DELETE", base+"/"+acme.TenantID, nil).Want(t, 403)
+		_, nobody := s.UserWith(t, acme.TenantID, "nobody@example.com")
+		nobody.Do(t, "GET", appsPath, nil).WantError(t, 403, "Insufficient permissions")
 		v.Do(t, "DELETE", base+"/"+acme.TenantID, nil).Want(t, 200)
 		v.Do(t, "DELETE", base+"/"+acme.TenantID, nil).WantError(t, 404, "not assigned")
 	})

@@ -4,18 +4,18 @@ import "github.com/hatchid/hatch/internal/api"
 
 // Routes registers the package's routes. Applications and their account
 // assignments are the vendor's to change; users may read the applications
-// and assignments of their own account, and manage which of its users use
-// which application.
+// and assignments of their own account (with fe.account-settings.read.app),
+// and manage which of its users use which application.
 func (h *Handler) Routes(r *api.Router) {
-	r.Handle("GET /applications/resources/applications/v1", api.SelfService, h.listApps)
+	r.Handle("GET /applications/resources/applications/v1", api.SelfService.Can("fe.account-settings.read.app"), h.listApps)
 	r.Handle("POST /applications/resources/applications/v1", api.Vendor, h.createApp)
 	r.Handle("GET /applications/resources/applications/v1/default", api.Vendor, h.getDefaultApp)
 	r.Handle("GET /applications/resources/applications/v1/{id}", api.Vendor, h.getApp)
 	r.Handle("PATCH /applications/resources/applications/v1/{id}", api.Vendor, h.updateApp)
 	r.Handle("DELETE /applications/resources/applications/v1/{id}", api.Vendor, h.deleteApp)
 
-	r.Handle("GET /applications/resources/applications/tenant-assignments/v1", api.SelfService, h.listTenantAssignments)
-	r.Handle("GET /applications/resources/applications/tenant-assignments/v2", api.SelfService, h.listTenantAssignmentsV2)
+	r.Handle("GET /applications/resources/applications/tenant-assignments/v1", api.SelfService.Can("fe.account-settings.read.app"), h.listTenantAssignments)
+	r.Handle("GET /applications/resources/applications/tenant-assignments/v2", api.SelfService.Can("fe.account-settings.read.app"), h.listTenantAssignmentsV2)
 	r.Handle("GET /applications/resources/applications/tenant-assignments/v1/{appId}", api.Vendor, h.appTenants)
 	r.Handle("POST /applications/resources/applications/tenant-assignments/v1/{appId}", api.Vendor, h.assignTenant)
 	r.Handle("PUT /applications/resources/applications/tenant-assignments/v1/{appId}/{tenantId}", api.Vendor, h.updateTenantAssignment)

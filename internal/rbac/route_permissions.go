@@ -166,6 +166,11 @@ func RoutePermissions() []RoutePermission {
 		{"GET /identity/resources/applications/v1/apps-users", "fe.secure.read.users"},
 		{"GET /identity/resources/applications/v1/users-apps", "fe.secure.read.users"},
 
+		// Applications of the account (applications service)
+		{"GET /applications/resources/applications/v1", "fe.account-settings.read.app"},
+		{"GET /applications/resources/applications/tenant-assignments/v1", "fe.account-settings.read.app"},
+		{"GET /applications/resources/applications/tenant-assignments/v2", "fe.account-settings.read.app"},
+
 		// SSO (the browser client's team/resources/sso routes)
 		{"GET /team/resources/sso/v1/configurations", "fe.secure.read.samlConfiguration"},
 		{"POST /team/resources/sso/v1/configurations", "fe.secure.write.samlConfiguration"},

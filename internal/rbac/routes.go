@@ -35,6 +35,9 @@ func (h *Handler) Routes(r *api.Router) {
 	r.Handle("DELETE /identity/resources/users/v1/{userId}/roles", api.SelfService.Can("fe.secure.delete.usersRoles"), h.unassignUserRoles)
 	r.Handle("GET /identity/resources/users/v3/roles", api.SelfService.Can("fe.secure.read.users"), h.usersRoles)
 	r.Handle("GET /identity/resources/users/v3/groups", api.SelfService.Can("fe.secure.read.users"), h.usersGroups)
+	r.Handle("POST /identity/resources/sub-tenants/users/v1/{userId}/roles", api.SelfService.Can("fe.secure.write.userSubTenants"), h.addSubAccountRoles)
+	r.Handle("PATCH /identity/resources/sub-tenants/users/v1/{userId}/roles", api.SelfService.Can("fe.secure.write.userSubTenants"), h.setSubAccountRoles)
+	r.Handle("DELETE /identity/resources/sub-tenants/users/v1/{userId}/roles", api.SelfService.Can("fe.secure.delete.userSubTenants"), h.removeSubAccountRoles)
 	r.Handle("PATCH /identity/resources/vendor-only/users/v1/{userId}/roles/bulk", api.Vendor, h.bulkUpdateRoles)
 	r.Handle("GET /identity/resources/vendor-only/users/v1/bulk-roles/status/{taskId}", api.Vendor, h.bulkRolesStatus)
 }

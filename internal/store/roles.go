@@ -531,3 +531,34 @@ func (db *DB) memberIDs(ctx context.Context, query, tenantID string, userIDs []s
 	}
 	return out, rows.Err()
 }
+
+// RoleChange changes a member's roles in one tenant: Replace sets them to
+// Add; otherwise Add are given and Remove taken.
+type RoleChange struct {
+	TenantID string
+	Add      []string
+	Remove   []string
+	Replace  bool
+}
+
+// ChangeUserRoles applies every change to the user's roles, in one
+// transaction: all or none. It returns iam.ErrNotFound when the user is not
+// a member of a tenant or a role is not usable there.
+func (db *DB) ChangeUserRoles(ctx context.Context, userID string, changes []RoleChange, now time.Time) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		for _, c := range changes {
+			remove := c.Remove
+			if c.Replace {
+				held, err := queryStrings(ctx, tx.tx, `SELECT role_id FROM user_roles WHERE user_id = $1 AND tenant_id = $2`, userID, c.TenantID)
+				if err != nil {
+					return err
+				}
+				remove = held
+			}
+			if err := tx.assignUserRoles(ctx, userID, c.TenantID, c.Add, remove, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

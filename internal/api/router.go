@@ -206,6 +206,15 @@ type Middleware struct {
 
 type traceKey struct{}
 type clientIPKey struct{}
+type appIDKey struct{}
+
+// RequestedApplicationID returns the request's frontegg-requested-application-id
+// header: the application a login is for ("" when the request names none).
+// It is in the context so that every login flow's checks can see it.
+func RequestedApplicationID(ctx context.Context) string {
+	s, _ := ctx.Value(appIDKey{}).(string)
+	return s
+}
 
 // TraceID returns the request's trace id (also sent as frontegg-trace-id).
 func TraceID(ctx context.Context) string {
@@ -227,6 +236,7 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 		trace := newTraceID()
 		ctx := context.WithValue(r.Context(), traceKey{}, trace)
 		ctx = context.WithValue(ctx, clientIPKey{}, clientIP(r, m.TrustedProxies))
+		ctx = context.WithValue(ctx, appIDKey{}, r.Header.Get("frontegg-requested-application-id"))
 		r = r.WithContext(ctx)
 		w.Header().Set("frontegg-trace-id", trace)
 		if m.CORS != nil && m.CORS.handle(w, r) {

@@ -12,21 +12,28 @@ import (
 	"time"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/applications"
 	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/audits"
 	"github.com/hatchid/hatch/internal/auth"
 	"github.com/hatchid/hatch/internal/config"
+	"github.com/hatchid/hatch/internal/delegation"
+	"github.com/hatchid/hatch/internal/emailpolicy"
+	"github.com/hatchid/hatch/internal/groups"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/mail"
 	"github.com/hatchid/hatch/internal/migration"
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/policy"
+	"github.com/hatchid/hatch/internal/rbac"
 	"github.com/hatchid/hatch/internal/restrictions"
+	"github.com/hatchid/hatch/internal/scope"
 	"github.com/hatchid/hatch/internal/secure"
 	"github.com/hatchid/hatch/internal/securitypolicy"
 	"github.com/hatchid/hatch/internal/sessions"
 	"github.com/hatchid/hatch/internal/settings"
 	"github.com/hatchid/hatch/internal/store"
+	"github.com/hatchid/hatch/internal/subaccounts"
 	"github.com/hatchid/hatch/internal/tenants"
 	"github.com/hatchid/hatch/internal/token"
 	"github.com/hatchid/hatch/internal/users"
@@ -86,6 +93,9 @@ type deps struct {
 	migrations *migration.Worker      // bulk migration jobs
 	sources    *migration.SourceLogin // lazy migration from user pools, asked by the login route
 	httpClient *http.Client           // calls to external systems (Auth0, user sources)
+
+	authn *token.Authenticator
+	scope *scope.Resolver
 }
 
 // domainHandlers builds every domain handler: the one list of what Hatch serves.
@@ -102,8 +112,18 @@ func domainHandlers(d *deps) []routable {
 		&audits.Handler{DB: d.db, Audit: d.audit, VendorID: d.env.clientID, Now: d.now},
 		&migration.Handler{DB: d.db, Migrator: d.migrator, Worker: d.migrations, Sealer: d.sealer,
 			HTTP: d.httpClient, Now: d.now},
+		&rbac.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now, Log: d.log},
+		&groups.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},
+		&applications.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},
+		&subaccounts.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},
+		&delegation.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Authn: d.authn, Now: d.now, Log: d.log},
+		&emailpolicy.Handler{DB: d.db, Now: d.now},
 	}
 }
+
+// Besides routes, a domain handler may take part in every login (login.Check,
+// login.ClaimsHook) and run a background loop (runner); build wires what each offers.
+type runner interface{ Run(context.Context) }
 
 // New opens the database, migrates it, prepares credentials and keys, and
 // builds every handler. Close releases what it opened.
@@ -205,7 +225,8 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	d := &deps{db: db, now: now, log: a.log, cfg: cfg, env: env, sealer: sealer, keys: keys, settings: settings,
 		hasher: hasher, issuer: issuer, login: logins, cookies: cookies, revocations: a.revocations,
 		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now, Wake: outbox.Wake},
-		policies: policies, passwords: passwords, captcha: captcha}
+		policies: policies, passwords: passwords, captcha: captcha,
+		authn: authn, scope: &scope.Resolver{DB: db}}
 	d.audit, d.ipRules, d.sessionRules = recorder, ipRules, sessionRules
 	d.domains = &policy.EmailDomains{DB: db, Now: now}
 	// Data migration: the bulk job worker every node runs, and the user pools
@@ -227,6 +248,15 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	a.mountOps(router, metrics, keys)
 	for _, h := range domainHandlers(d) {
 		h.Routes(router)
+		if c, ok := h.(login.Check); ok {
+			logins.Checks = append(logins.Checks, c)
+		}
+		if c, ok := h.(login.ClaimsHook); ok {
+			logins.ClaimsHooks = append(logins.ClaimsHooks, c)
+		}
+		if r, ok := h.(runner); ok {
+			a.background = append(a.background, r.Run)
+		}
 	}
 	mw := &api.Middleware{
 		Log: a.log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies,

@@ -75,7 +75,7 @@ func seed(t *testing.T, s *apitest.Server) *world {
 	w.ada = s.SeedUser(t, w.acme.TenantID, "ada@example.com", password)
 	w.bob = s.SeedUser(t, w.acme.TenantID, "bob@example.com", password)
 	w.carl = s.SeedUser(t, w.other.TenantID, "carl@example.com", password)
-	s.SeedRole(t, w.ada.ID, w.acme.TenantID, "fe.secure.read.audits")
+	s.GrantPermissions(t, w.ada.ID, w.acme.TenantID, "fe.secure.read.audits")
 	anon := s.Anon().With("User-Agent", "audit-test")
 
 	anon.Do(t, "POST", loginPath, map[string]string{"email": "ada@example.com", "password": "wrong"}).Want(t, 401)

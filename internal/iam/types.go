@@ -78,8 +78,12 @@ type Permission struct {
 	Description  string
 	CategoryID   string
 	FePermission bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// AssignmentType says whether account admins may put the permission in
+	// their own roles: ASSIGNABLE, NEVER or ALWAYS.
+	AssignmentType string
+	RoleIDs        []string // roles holding it, filled by the queries that say so
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // Session is one login: the family of refresh tokens that rotate from it.

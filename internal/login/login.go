@@ -24,6 +24,11 @@ type Attempt struct {
 	TenantID  string   // the account asked for, if any
 	IP        string
 	UserAgent string
+	// SessionID presets the id of the session Open starts ("" for a random
+	// one), for callers that record something about the session first.
+	SessionID string
+	// MaxSessionAge, when set, shortens the session's absolute lifetime.
+	MaxSessionAge time.Duration
 }
 
 // Check is a rule every login must pass after its first factor, such as an
@@ -36,6 +41,13 @@ type Check interface {
 // returns nil to let the login finish, or the MFA response to send instead.
 type SecondFactor interface {
 	Challenge(ctx context.Context, a *Attempt, tenantID string) (*Response, error)
+}
+
+// ClaimsHook adds to the claims of every access token issued for a session,
+// at login and at each refresh (for example the act claim of an
+// impersonation). It returns an error only when the token must not be issued.
+type ClaimsHook interface {
+	AddClaims(ctx context.Context, sess *iam.Session, c *token.Claims) error
 }
 
 // FailureCounter learns of failed and successful first factors, to lock out
@@ -69,8 +81,9 @@ type Service struct {
 	Failures     FailureCounter   // nil: failures are not counted
 	Passwords    PasswordRotation // nil: passwords do not expire
 
-	Sessions *policy.Sessions // session timeouts and limits; nil: the core settings' alone
-	Audit    *audit.Recorder  // the audit log; nil: nothing is recorded
+	Sessions    *policy.Sessions // session timeouts and limits; nil: the core settings' alone
+	Audit       *audit.Recorder  // the audit log; nil: nothing is recorded
+	ClaimsHooks []ClaimsHook     // add claims to every token issued (e.g. act for impersonation)
 }
 
 // Fail records a failed first factor for u (nil when no user matched) and
@@ -152,8 +165,16 @@ func (s *Service) Open(ctx context.Context, a *Attempt, tenantIDs []string, tena
 		return nil, err
 	}
 	core.DefaultTokenExpiration = rules.AccessTTL(core)
+	id := a.SessionID
+	if id == "" {
+		id = uuid.NewString()
+	}
+	expires := now.Add(rules.Absolute)
+	if a.MaxSessionAge > 0 {
+		expires = minTime(expires, now.Add(a.MaxSessionAge))
+	}
 	sess := &iam.Session{
-		ID:         uuid.NewString(),
+		ID:         id,
 		UserID:     a.User.ID,
 		TenantID:   tenantID,
 		IP:         a.IP,
@@ -163,7 +184,7 @@ func (s *Service) Open(ctx context.Context, a *Attempt, tenantIDs []string, tena
 		AuthTime:   now,
 		CreatedAt:  now,
 		LastUsedAt: now,
-		ExpiresAt:  now.Add(rules.Absolute),
+		ExpiresAt:  expires,
 	}
 	refresh, refreshHash := token.NewRefreshToken()
 	refreshExp := minTime(now.Add(rules.RefreshTTL(core)), sess.ExpiresAt)
@@ -353,7 +374,15 @@ func (s *Service) issue(ctx context.Context, u *iam.User, sess *iam.Session, ten
 	if core.AddPermissionsToJWT {
 		perms = az.PermissionKeys()
 	}
-	access, exp, err := s.Issuer.Sign(token.UserClaims(u, sess, tenantIDs, roles, perms), time.Duration(core.DefaultTokenExpiration)*time.Second)
+	claims := token.UserClaims(u, sess, tenantIDs, roles, perms)
+	for _, h := range s.ClaimsHooks {
+		if err := h.AddClaims(ctx, sess, claims); err != nil {
+			return nil, err
+		}
+	}
+	// An access token never outlives its session.
+	ttl := min(time.Duration(core.DefaultTokenExpiration)*time.Second, sess.ExpiresAt.Sub(s.Now()).Truncate(time.Second))
+	access, exp, err := s.Issuer.Sign(claims, ttl)
 	if err != nil {
 		return nil, err
 	}
@@ -362,7 +391,7 @@ func (s *Service) issue(ctx context.Context, u *iam.User, sess *iam.Session, ten
 		Response: &Response{
 			AccessToken:   access,
 			RefreshToken:  refresh,
-			ExpiresIn:     core.DefaultTokenExpiration,
+			ExpiresIn:     int(ttl.Seconds()),
 			Expires:       exp.UTC().Format(http.TimeFormat),
 			UserID:        u.ID,
 			UserEmail:     u.Email,

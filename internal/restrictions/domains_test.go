@@ -70,7 +70,7 @@ func TestDomainRestrictionRoutes(t *testing.T) {
 		// Account users need the permissions.
 		c, _ := s.Login(t, "ada@example.com", password)
 		c.Do(t, "GET", domainsPath, nil).WantError(t, 403, "Insufficient permissions")
-		s.SeedRole(t, u.ID, tn.TenantID, "fe.secure.read.emailDomainRestrictions")
+		s.GrantPermissions(t, u.ID, tn.TenantID, "fe.secure.read.emailDomainRestrictions")
 		c, _ = s.Login(t, "ada@example.com", password)
 		c.Do(t, "GET", domainsPath, nil).Want(t, 200)
 		c.Do(t, "GET", domainsPath+"/config", nil).Want(t, 200)

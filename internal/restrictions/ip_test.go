@@ -155,8 +155,8 @@ func TestIPRestrictionPermissions(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		tn, u, vendor := account(t, s, "ada@example.com")
 		member := s.SeedUser(t, tn.TenantID, "bob@example.com", password)
-		s.SeedRole(t, u.ID, tn.TenantID, "fe.secure.read.ipRestrictions", "fe.secure.write.ipRestrictions", "fe.secure.delete.ipRestrictions")
-		s.SeedRole(t, member.ID, tn.TenantID, "fe.secure.read.ipRestrictions")
+		s.GrantPermissions(t, u.ID, tn.TenantID, "fe.secure.read.ipRestrictions", "fe.secure.write.ipRestrictions", "fe.secure.delete.ipRestrictions")
+		s.GrantPermissions(t, member.ID, tn.TenantID, "fe.secure.read.ipRestrictions")
 		admin, _ := s.Login(t, "ada@example.com", password)
 		reader, _ := s.Login(t, "bob@example.com", password)
 

@@ -28,7 +28,10 @@ func (h *Handler) Routes(r *api.Router) {
 	r.Handle("GET /identity/resources/configurations/v1/password-history-policy", read, h.getHistory)
 	r.Handle("GET /identity/resources/configurations/v1/password-history-policy/vendor", read, h.getVendorHistory)
 
-	r.Handle("POST /identity/resources/configurations/v1/password-rotation", write, h.saveRotation)
-	r.Handle("GET /identity/resources/configurations/v1/password-rotation", read, h.getRotation)
-	r.Handle("GET /identity/resources/configurations/v1/password-rotation/vendor", read, h.getVendorRotation)
+	// Password expiry has keys of its own in Frontegg's permission set.
+	readExpiry := api.SelfService.Can("fe.secure.read.passwordExpirationConfiguration")
+	writeExpiry := api.SelfService.Can("fe.secure.write.passwordExpirationConfiguration")
+	r.Handle("POST /identity/resources/configurations/v1/password-rotation", writeExpiry, h.saveRotation)
+	r.Handle("GET /identity/resources/configurations/v1/password-rotation", readExpiry, h.getRotation)
+	r.Handle("GET /identity/resources/configurations/v1/password-rotation/vendor", readExpiry, h.getVendorRotation)
 }

@@ -149,11 +149,11 @@ func TestSessionConfigRoutes(t *testing.T) {
 		c := login(t, s, "ada@example.com", "test").c
 		c.Do(t, "GET", cfgPath, nil).WantError(t, 403, "Insufficient permissions")
 		c.Do(t, "GET", cfgPath+"/vendor", nil).WantError(t, 403, "does not accept this kind of token")
-		s.SeedRole(t, users[0].ID, tn.TenantID, "fe.secure.read.securityPolicy")
+		s.GrantPermissions(t, users[0].ID, tn.TenantID, "fe.secure.read.securityPolicy")
 		c = login(t, s, "ada@example.com", "test").c
 		assertConfig(t, "user read", c.Do(t, "GET", cfgPath, nil).Want(t, 200).Map(t), acctWant)
 		c.Do(t, "POST", cfgPath, map[string]any{}).WantError(t, 403, "Insufficient permissions")
-		s.SeedRole(t, users[0].ID, tn.TenantID, "fe.secure.write.securityPolicy")
+		s.GrantPermissions(t, users[0].ID, tn.TenantID, "fe.secure.write.securityPolicy")
 		c = login(t, s, "ada@example.com", "test").c
 		got = c.Do(t, "POST", cfgPath, map[string]any{"sessionConcurrentConfiguration": map[string]any{"isActive": false, "maxSessions": 3}}).Want(t, 201).Map(t)
 		acctWant["sessionConcurrentConfiguration"] = map[string]any{"isActive": false, "maxSessions": 3.0}
@@ -389,7 +389,7 @@ func TestAdminEndsUsersSessions(t *testing.T) {
 		admin, member := users[0], users[1]
 		_, others := account(t, s, "outsider@example.com")
 		outsider := others[0]
-		s.SeedRole(t, admin.ID, tn.TenantID, "fe.secure.read.users", "fe.secure.delete.sessions")
+		s.GrantPermissions(t, admin.ID, tn.TenantID, "fe.secure.read.users", "fe.secure.delete.sessions")
 		adm := login(t, s, "admin@example.com", "a")
 		m1 := login(t, s, "member@example.com", "m1")
 		s.Clock.Advance(time.Second)

@@ -82,7 +82,7 @@ func (e *env) admin(t *testing.T, tenantID, email string) (*apitest.Client, *iam
 	t.Helper()
 	u := e.SeedUser(t, tenantID, email, "pw-pw-pw-pw")
 	role := e.seedRole(t, tenantID, "admin-"+uuid.NewString()[:8], false,
-		"fe.secure.read.users", "fe.secure.write.users", "fe.secure.delete.users")
+		"fe.secure.read.users", "fe.secure.write.users", "fe.secure.delete.users", "fe.secure.write.enableDisable", "fe.secure.write.updateUser")
 	e.grant(t, u.ID, tenantID, role)
 	c, _ := e.Login(t, email, "pw-pw-pw-pw")
 	return c, u

@@ -27,8 +27,9 @@ func (h *Handler) Routes(r *api.Router) {
 	r.Handle("POST /identity/resources/users/v1/{userId}/tenant", api.Vendor, h.addUserToTenant)
 	r.Handle("PUT /identity/resources/users/v1/{userId}/email", api.Vendor, h.setUserEmail)
 	r.Handle("PUT /identity/resources/users/v1/tenants/migrate", api.Vendor, h.migrateTenantUsers)
-	r.Handle("POST /identity/resources/tenants/users/v1/{userId}/disable", write, h.disableInTenant)
-	r.Handle("POST /identity/resources/tenants/users/v1/{userId}/enable", write, h.enableInTenant)
+	enableDisable := api.SelfService.Can("fe.secure.write.enableDisable")
+	r.Handle("POST /identity/resources/tenants/users/v1/{userId}/disable", enableDisable, h.disableInTenant)
+	r.Handle("POST /identity/resources/tenants/users/v1/{userId}/enable", enableDisable, h.enableInTenant)
 	r.Handle("GET /identity/resources/tenants/users/v1/statuses", api.Vendor, h.userStatuses)
 
 	// Lists (list.go).
@@ -37,9 +38,10 @@ func (h *Handler) Routes(r *api.Router) {
 	r.Handle("GET /identity/resources/users/v1/query/phrase", read, h.searchUsers)
 
 	// Temporary users (temporary.go).
-	r.Handle("PUT /identity/resources/users/temporary/v1/{userId}", write, h.setTemporary)
-	r.Handle("DELETE /identity/resources/users/temporary/v1/{userId}", write, h.setPermanent)
-	r.Handle("GET /identity/resources/users/temporary/v1/configuration", api.SelfService, h.getTemporaryConfig)
+	updateUser := api.SelfService.Can("fe.secure.write.updateUser")
+	r.Handle("PUT /identity/resources/users/temporary/v1/{userId}", updateUser, h.setTemporary)
+	r.Handle("DELETE /identity/resources/users/temporary/v1/{userId}", updateUser, h.setPermanent)
+	r.Handle("GET /identity/resources/users/temporary/v1/configuration", read, h.getTemporaryConfig)
 	r.Handle("PUT /identity/resources/users/temporary/v1/configuration", api.Vendor, h.putTemporaryConfig)
 
 	// The signed-in user (me.go, memberships.go).

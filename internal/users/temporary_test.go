@@ -22,7 +22,9 @@ func TestTemporaryUsers(t *testing.T) {
 		e.asTenant(t, tn.TenantID).Do(t, "PUT", path, map[string]any{"expirationInSeconds": 3600}).WantError(t, 400, "Temporary users are not enabled")
 		e.Vendor(t).Do(t, "PUT", config, map[string]any{}).WantError(t, 400, "enabled is required")
 		e.Vendor(t).Do(t, "PUT", config, map[string]any{"enabled": true}).Want(t, 200).JSON(t, &cfg)
-		c, _ := e.Login(t, "ada@example.com", "pw-pw-pw-pw")
+		plain, _ := e.Login(t, "ada@example.com", "pw-pw-pw-pw")
+		plain.Do(t, "GET", config, nil).WantError(t, 403, "Insufficient permissions")
+		c, _ := e.admin(t, tn.TenantID, "reader@example.com")
 		c.Do(t, "GET", config, nil).Want(t, 200).JSON(t, &cfg)
 		if !cfg.Enabled {
 			t.Fatal("configuration not saved")

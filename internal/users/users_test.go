@@ -13,6 +13,9 @@ const usersV1 = "/identity/resources/users/v1"
 func TestCreateUser(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		tn := e.SeedTenant(t, "Acme")
+		// Only the test's role is a default: the seeded Admin (first user's
+		// role) and Read Only (default) roles step aside.
+		e.exec(t, `UPDATE roles SET is_default = FALSE, first_user_role = FALSE`)
 		def := e.seedRole(t, "", "member", true, "app.read")
 		v := e.asTenant(t, tn.TenantID)
 

@@ -236,7 +236,9 @@ type Response struct {
 	req    string
 }
 
-// Do sends body (JSON-encoded unless it is a string or nil) to path.
+// Do sends body (JSON-encoded unless it is a string or nil) to path. A 2xx
+// answer that departs from the shape Frontegg documents for it fails the test
+// (see checkShape).
 func (c *Client) Do(t testing.TB, method, path string, body any) *Response {
 	t.Helper()
 	var rd io.Reader
@@ -268,6 +270,7 @@ func (c *Client) Do(t testing.TB, method, path string, body any) *Response {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkShape(t, method, path, resp.StatusCode, raw)
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: raw, req: method + " " + path}
 }
 

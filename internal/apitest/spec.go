@@ -2,6 +2,8 @@ package apitest
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -39,23 +41,48 @@ type Spec struct {
 // message when the folder is not there.
 func LoadSpec(t testing.TB) *Spec {
 	t.Helper()
-	dir := os.Getenv(EnvSpecDir)
-	if dir == "" {
-		root, err := repoRoot()
-		if err != nil {
-			t.Skipf("contract test skipped: %v", err)
-		}
-		dir = filepath.Join(root, "..", "shared", "spec", "openapi")
+	dir, err := specDir()
+	if err != nil {
+		t.Skipf("contract test skipped: %v", err)
 	}
+	s, err := readSpec(dir)
+	if errors.Is(err, errNoSpec) {
+		t.Skipf("contract test skipped: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// errNoSpec reports a spec folder without OpenAPI documents.
+var errNoSpec = errors.New("no OpenAPI documents")
+
+// specDir returns $HATCH_FRONTEGG_SPEC_DIR, or ../shared/spec/openapi beside
+// the repository; an error only when the repository root cannot be found.
+func specDir() (string, error) {
+	if dir := os.Getenv(EnvSpecDir); dir != "" {
+		return dir, nil
+	}
+	root, err := repoRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "..", "shared", "spec", "openapi"), nil
+}
+
+// readSpec parses every *.json document in dir; it returns an error wrapping
+// errNoSpec when there is none.
+func readSpec(dir string) (*Spec, error) {
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	if len(files) == 0 {
-		t.Skipf("contract test skipped: no OpenAPI documents in %s (set %s)", dir, EnvSpecDir)
+		return nil, fmt.Errorf("%w in %s (set %s)", errNoSpec, dir, EnvSpecDir)
 	}
 	s := &Spec{byMethod: map[string][]*Operation{}}
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		var d struct {
 			Servers []struct{ URL string } `json:"servers"`
@@ -63,7 +90,7 @@ func LoadSpec(t testing.TB) *Spec {
 			specDoc
 		}
 		if err := json.Unmarshal(raw, &d); err != nil {
-			t.Fatalf("%s: %v", f, err)
+			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		prefix := ""
 		if len(d.Servers) > 0 {
@@ -100,7 +127,7 @@ func LoadSpec(t testing.TB) *Spec {
 	if cat, err := os.ReadFile(filepath.Join(dir, "..", "identity-api.md")); err == nil {
 		s.Catalog = string(cat)
 	}
-	return s
+	return s, nil
 }
 
 var paramRE = regexp.MustCompile(`\{[^}]+\}`)

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -58,4 +59,31 @@ func TestRoutesMatchFronteggSpec(t *testing.T) {
 		fmt.Fprintf(&b, "  %-40s %3d/%d\n", tag, byTag[tag].served, byTag[tag].total)
 	}
 	t.Logf("documented operations served, by tag:\n%s", b.String())
+}
+
+// TestRequestsMatchTheirOperation checks that a request to each route Hatch
+// serves resolves (apitest.Spec.Match, which the shape check of every test
+// uses) to the operation the route implements — and to none for the routes
+// only the catalog lists — so that no response is checked against another
+// operation's schema.
+func TestRequestsMatchTheirOperation(t *testing.T) {
+	spec := apitest.LoadSpec(t)
+	for _, r := range app.Routes() {
+		method, pattern, _ := strings.Cut(r, " ")
+		path := strings.TrimSuffix(pattern, "{$}")
+		path = wildcardRE.ReplaceAllString(path, "x")
+		want, got := spec.Find(method, pattern), spec.Match(method, path)
+		if got != want {
+			t.Errorf("%s: a request to %s matches %v, want %v", r, path, opName(got), opName(want))
+		}
+	}
+}
+
+var wildcardRE = regexp.MustCompile(`\{[^}]+\}`)
+
+func opName(o *apitest.Operation) string {
+	if o == nil {
+		return "no documented operation"
+	}
+	return o.Method + " " + o.Path
 }

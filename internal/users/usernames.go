@@ -28,7 +28,10 @@ func checkUsername(s string) error {
 	return nil
 }
 
+// usernameJSON is a user's username; vendorId is read by @frontegg/rest-api's
+// getUsersUsernames (GetUserUsernamesResponse).
 type usernameJSON struct {
+	VendorID string `json:"vendorId"`
 	Username string `json:"username"`
 	UserID   string `json:"userId"`
 }
@@ -50,7 +53,7 @@ func (h *Handler) listUsernames(w http.ResponseWriter, r *http.Request) error {
 	}
 	items := make([]usernameJSON, len(found))
 	for i, u := range found {
-		items[i] = usernameJSON{Username: u.Username, UserID: u.UserID}
+		items[i] = usernameJSON{VendorID: h.ClientID, Username: u.Username, UserID: u.UserID}
 	}
 	return api.OK(w, api.NewList(items, total, page.Limit))
 }
@@ -78,7 +81,7 @@ func (h *Handler) createUsername(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return api.Created(w, usernameJSON{Username: req.Username, UserID: u.ID})
+	return api.Created(w, usernameJSON{VendorID: h.ClientID, Username: req.Username, UserID: u.ID})
 }
 
 // deleteUsername removes a username: the caller's own, or for the vendor
@@ -118,5 +121,5 @@ func (h *Handler) getMyUsername(w http.ResponseWriter, r *http.Request) error {
 	if u.Username == "" {
 		return iam.NotFound("Username not found")
 	}
-	return api.OK(w, usernameJSON{Username: u.Username, UserID: u.ID})
+	return api.OK(w, usernameJSON{VendorID: h.ClientID, Username: u.Username, UserID: u.ID})
 }

@@ -8,6 +8,7 @@ import (
 const usernamesV1 = "/identity/resources/usernames/v1"
 
 type username struct {
+	VendorID string `json:"vendorId"`
 	Username string `json:"username"`
 	UserID   string `json:"userId"`
 }
@@ -42,7 +43,7 @@ func TestUsernames(t *testing.T) {
 
 		var list page[username]
 		e.Vendor(t).Do(t, "GET", usernamesV1+"?_sortBy=username&_order=DESC", nil).Want(t, 200).JSON(t, &list)
-		if list.Metadata.TotalItems != 2 || list.Items[0].Username != "bob" {
+		if list.Metadata.TotalItems != 2 || list.Items[0].Username != "bob" || list.Items[0].VendorID != e.ClientID {
 			t.Fatalf("vendor list %+v", list)
 		}
 		e.Vendor(t).Do(t, "GET", usernamesV1+"?_usernamePrefix=AD", nil).Want(t, 200).JSON(t, &list)

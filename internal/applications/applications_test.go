@@ -56,7 +56,7 @@ func TestApplications(t *testing.T) {
 		}
 		v.Do(t, "GET", appsPath+"?_isActive=maybe", nil).WantError(t, 400, "_isActive must be true or false")
 
-		m := v.Do(t, "PATCH", appsPath+"/"+id, map[string]any{"name": "Customer portal", "isActive": false}).Want(t, 200).Map(t)
+		m := v.Do(t, "PATCH", appsPath+"/"+id, map[string]any{"name": "Customer portal", "isActive": false}).Want(t, 201).Map(t)
 		if m["name"] != "Customer portal" || m["isActive"] != false || m["appURL"] != "https://portal.example.com" {
 			t.Fatalf("patched %v", m)
 		}

@@ -247,7 +247,7 @@ func (h *Handler) updateApp(w http.ResponseWriter, r *http.Request) error {
 	if err := h.DB.SaveApplication(r.Context(), a); err != nil {
 		return err
 	}
-	return api.OK(w, h.app(a))
+	return api.Created(w, h.app(a)) // the spec documents 201 for PATCH
 }
 
 // deleteApp removes the application with its account and user assignments.

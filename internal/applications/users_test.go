@@ -154,7 +154,7 @@ func TestLoginLimitedToAssignedUsers(t *testing.T) {
 			map[string]any{"accessType": "MANAGED_ACCESS"}).Want(t, 200)
 		login("bob@example.com", free["id"]).WantError(t, 403, "not allowed")
 		// An inactive application admits nobody.
-		v.Do(t, "PATCH", appsPath+"/"+managed["id"].(string), map[string]any{"isActive": false}).Want(t, 200)
+		v.Do(t, "PATCH", appsPath+"/"+managed["id"].(string), map[string]any{"isActive": false}).Want(t, 201)
 		login("ada@example.com", managed["id"]).WantError(t, 403, "not allowed")
 	})
 }

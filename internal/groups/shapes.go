@@ -24,7 +24,7 @@ type groupUserJSON struct {
 	ID                 string    `json:"id"`
 	Email              string    `json:"email"`
 	Name               string    `json:"name"`
-	ProfilePictureURL  *string   `json:"profilePictureUrl"`
+	ProfilePictureURL  string    `json:"profilePictureUrl"` // "" when none, as on the user routes
 	CreatedAt          time.Time `json:"createdAt"`
 	ActivatedForTenant bool      `json:"activatedForTenant"`
 }
@@ -58,11 +58,7 @@ func (h *Handler) group(g *iam.Group) groupJSON {
 			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 	}
 	for i, m := range g.Members {
-		var picture *string
-		if m.User.ProfilePictureURL != "" {
-			picture = &m.User.ProfilePictureURL
-		}
-		out.Users[i] = groupUserJSON{ID: m.User.ID, Email: m.User.Email, Name: m.User.Name, ProfilePictureURL: picture,
+		out.Users[i] = groupUserJSON{ID: m.User.ID, Email: m.User.Email, Name: m.User.Name, ProfilePictureURL: m.User.ProfilePictureURL,
 			CreatedAt: m.User.CreatedAt, ActivatedForTenant: m.ActivatedForTenant}
 	}
 	return out

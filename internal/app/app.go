@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/hatchid/hatch/internal/secure"
 	"github.com/hatchid/hatch/internal/securitypolicy"
 	"github.com/hatchid/hatch/internal/settings"
+	"github.com/hatchid/hatch/internal/sso"
 	"github.com/hatchid/hatch/internal/store"
 	"github.com/hatchid/hatch/internal/tenants"
 	"github.com/hatchid/hatch/internal/token"
@@ -70,6 +72,7 @@ type deps struct {
 	policies    *policy.Policies
 	passwords   *policy.Passwords
 	captcha     *policy.Captcha
+	origins     func() []string // browser origins allowed with credentials
 }
 
 // domainHandlers builds every domain handler: the one list of what Hatch serves.
@@ -81,7 +84,22 @@ func domainHandlers(d *deps) []routable {
 		&tenants.Handler{DB: d.db, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
 		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
 		&securitypolicy.Handler{DB: d.db, Policies: d.policies, Passwords: d.passwords},
+		&sso.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Sealer: d.sealer,
+			BaseURL: d.cfg.BaseURL, Fetch: sso.NewFetchClient(d.cfg.SSOAllowPrivateURLs), AllowInsecureURLs: d.cfg.SSOAllowPrivateURLs,
+			Resolver: resolver(d.cfg.DNSResolver), Origins: d.origins, Now: d.now},
 	}
+}
+
+// resolver returns the DNS resolver that asks addr (host:port), or the
+// system's when addr is empty.
+func resolver(addr string) *net.Resolver {
+	if addr == "" {
+		return net.DefaultResolver
+	}
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}}
 }
 
 // New opens the database, migrates it, prepares credentials and keys, and
@@ -165,10 +183,11 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	}
 	a.background = append(a.background, outbox.Run)
 
+	origins := func() []string { return append(slices.Clone(cfg.CORSOrigins), settings.CachedCore().AllowedOrigins...) }
 	d := &deps{db: db, now: now, log: a.log, cfg: cfg, env: env, sealer: sealer, keys: keys, settings: settings,
 		hasher: hasher, issuer: issuer, login: logins, cookies: cookies, revocations: a.revocations,
 		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now, Wake: outbox.Wake},
-		policies: policies, passwords: passwords, captcha: captcha}
+		policies: policies, passwords: passwords, captcha: captcha, origins: origins}
 
 	metrics := api.NewMetrics()
 	outbox.Register(metrics)
@@ -183,7 +202,7 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	}
 	mw := &api.Middleware{
 		Log: a.log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies,
-		CORS: &api.CORS{Origins: func() []string { return append(cfg.CORSOrigins, settings.CachedCore().AllowedOrigins...) }},
+		CORS: &api.CORS{Origins: origins},
 	}
 	a.handler = mw.Wrap(router.Mux())
 	return nil

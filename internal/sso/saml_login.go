@@ -26,6 +26,10 @@ type samlPostLoginRequest struct {
 // errBadResponse answers every SAML response that does not verify; the
 // cause is logged, not shown.
 func errBadResponse(cause error) error {
+	var invalid *saml.InvalidResponseError
+	if errors.As(cause, &invalid) && invalid.PrivateErr != nil {
+		cause = invalid.PrivateErr
+	}
 	return &iam.Error{Kind: iam.KindUnauthorized, Message: "The SAML response is not valid", Err: cause}
 }
 
@@ -64,47 +68,45 @@ func (h *Handler) samlPostLogin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return iam.Invalid("SAMLResponse must be base64")
 	}
-	var c *store.SSOConfiguration
+	var candidates []*store.SSOConfiguration
 	var requestIDs []string
 	returnTo := ""
 	if req.RelayState != "" {
 		st, err := h.DB.UseSSOLoginState(ctx, secure.HashToken(req.RelayState), h.Now())
 		switch {
 		case err == nil:
-			if c, err = h.DB.FindSSOConfiguration(ctx, "", st.ConfigurationID); err != nil {
+			c, err := h.DB.FindSSOConfiguration(ctx, "", st.ConfigurationID)
+			if err != nil {
 				return errBadResponse(err)
 			}
-			requestIDs, returnTo = []string{st.RequestID}, st.ReturnTo
+			candidates, requestIDs, returnTo = []*store.SSOConfiguration{c}, []string{st.RequestID}, st.ReturnTo
 		case !errors.Is(err, iam.ErrNotFound):
 			return err
 		}
 	}
 	peeked := peekResponse(raw)
-	if c == nil {
-		if c, err = h.configForAudience(ctx, peeked.audiences()); err != nil {
+	if candidates == nil {
+		if candidates, err = h.unsolicitedCandidates(ctx, peeked); err != nil {
 			return err
 		}
-		if t, err := h.DB.FindTenant(ctx, c.TenantID); err == nil && t.ApplicationURL != "" {
-			returnTo = t.ApplicationURL
-		} else {
-			returnTo = h.BaseURL + "/"
+	}
+	var c *store.SSOConfiguration
+	var assertion *saml.Assertion
+	err = errors.New("no configuration for the response")
+	for _, cand := range candidates {
+		if assertion, err = h.verifyResponse(ctx, cand, raw, requestIDs, peeked); err == nil {
+			c = cand
+			break
 		}
 	}
-	if !c.Enabled || c.Type != typeSAML {
-		return errBadResponse(errors.New("configuration disabled or not SAML"))
-	}
-	sp, err := h.serviceProvider(ctx, c)
-	if err != nil {
-		return err
-	}
-	if c.IdPEntityID == "" {
-		// Entered by hand without the IdP's entity id: the certificate is
-		// the trust anchor, and any issuer it signed for is accepted.
-		sp.IDPMetadata.EntityID = peeked.issuer()
-	}
-	assertion, err := sp.ParseXMLResponse(raw, requestIDs, sp.AcsURL)
-	if err != nil {
+	if c == nil {
 		return errBadResponse(err)
+	}
+	if returnTo == "" {
+		returnTo = h.BaseURL + "/"
+		if t, err := h.DB.FindTenant(ctx, c.TenantID); err == nil && t.ApplicationURL != "" {
+			returnTo = t.ApplicationURL
+		}
 	}
 	res, err := h.signIn(r, c, assertionIdentity(assertion, optionsOf(c)))
 	if err != nil {
@@ -116,28 +118,46 @@ func (h *Handler) samlPostLogin(w http.ResponseWriter, r *http.Request) error {
 	return h.writeLogin(w, r, res, returnTo)
 }
 
-// configForAudience finds the configuration an unsolicited response is for
-// by its (not yet verified) audience, which is a configuration's SP entity
-// id; verification then checks the audience for real.
-func (h *Handler) configForAudience(ctx context.Context, audiences []string) (*store.SSOConfiguration, error) {
+// unsolicitedCandidates returns the configurations an unsolicited response
+// may be for: the one whose SP entity id is its (not yet verified) audience,
+// or, when the assertion is encrypted, those of its issuer. Verification
+// then decides.
+func (h *Handler) unsolicitedCandidates(ctx context.Context, p *peekedResponse) ([]*store.SSOConfiguration, error) {
 	prefix := h.BaseURL + spMetadataPath + "?"
-	for _, a := range audiences {
-		if !strings.HasPrefix(a, prefix) {
-			continue
-		}
+	for _, a := range p.Assertion.Audiences {
 		q, err := url.ParseQuery(strings.TrimPrefix(a, prefix))
-		if err != nil {
+		if !strings.HasPrefix(a, prefix) || err != nil {
 			continue
 		}
 		c, err := h.DB.FindSSOConfiguration(ctx, "", q.Get("configurationId"))
 		if err == nil {
-			return c, nil
+			return []*store.SSOConfiguration{c}, nil
 		}
 		if !errors.Is(err, iam.ErrNotFound) {
 			return nil, err
 		}
 	}
-	return nil, errBadResponse(errors.New("no configuration for the response's audience"))
+	if issuer := strings.TrimSpace(p.Issuer); issuer != "" {
+		return h.DB.FindSSOConfigurationsByIssuer(ctx, issuer)
+	}
+	return nil, nil
+}
+
+// verifyResponse checks a response against configuration c and returns its assertion.
+func (h *Handler) verifyResponse(ctx context.Context, c *store.SSOConfiguration, raw []byte, requestIDs []string, p *peekedResponse) (*saml.Assertion, error) {
+	if !c.Enabled || c.Type != typeSAML {
+		return nil, errors.New("configuration disabled or not SAML")
+	}
+	sp, err := h.serviceProvider(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if c.IdPEntityID == "" {
+		// Entered by hand without the IdP's entity id: the certificate is
+		// the trust anchor, and any issuer it signed for is accepted.
+		sp.IDPMetadata.EntityID = p.issuer()
+	}
+	return sp.ParseXMLResponse(raw, requestIDs, sp.AcsURL)
 }
 
 // peekedResponse is what Hatch reads of a response before verifying it, to
@@ -159,8 +179,6 @@ func peekResponse(raw []byte) *peekedResponse {
 	}
 	return &p
 }
-
-func (p *peekedResponse) audiences() []string { return p.Assertion.Audiences }
 
 func (p *peekedResponse) issuer() string {
 	if p.Assertion.Issuer != "" {

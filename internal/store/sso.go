@@ -135,6 +135,13 @@ func (db *DB) FindSSOConfigurationsByDomain(ctx context.Context, domain string, 
 		strings.ToLower(domain), unvalidated)
 }
 
+// FindSSOConfigurationsByIssuer returns the enabled SAML configurations
+// whose IdP entity id is issuer.
+func (db *DB) FindSSOConfigurationsByIssuer(ctx context.Context, issuer string) ([]*SSOConfiguration, error) {
+	return db.querySSOConfigurations(ctx, `SELECT `+ssoColumns+` FROM sso_configurations
+		WHERE idp_entity_id = $1 AND type = 'saml' AND enabled = TRUE ORDER BY created_at, id`, issuer)
+}
+
 // prefixed qualifies each column of a column list with p.
 func prefixed(p, columns string) string {
 	parts := strings.Split(columns, ",")

@@ -34,11 +34,11 @@ type testIdP struct {
 	*httptest.Server
 	IDP *saml.IdentityProvider
 
-	mu      sync.Mutex
-	user    *saml.Session
-	sps     map[string]*saml.EntityDescriptor
-	offset  time.Duration // added to the real clock: a negative offset makes stale responses
-	Cert    *x509.Certificate
+	mu     sync.Mutex
+	user   *saml.Session
+	sps    map[string]*saml.EntityDescriptor
+	offset time.Duration // added to the real clock: a negative offset makes stale responses
+	Cert   *x509.Certificate
 }
 
 func newKeyPair(t testing.TB, cn string) (*rsa.PrivateKey, *x509.Certificate) {
@@ -65,8 +65,8 @@ func startIdP(t testing.TB) *testIdP {
 	base, _ := url.Parse(p.URL)
 	p.IDP = &saml.IdentityProvider{
 		Key: key, Certificate: cert, Logger: quietLogger{},
-		MetadataURL: *base.ResolveReference(&url.URL{Path: "/metadata"}),
-		SSOURL:      *base.ResolveReference(&url.URL{Path: "/sso"}),
+		MetadataURL:             *base.ResolveReference(&url.URL{Path: "/metadata"}),
+		SSOURL:                  *base.ResolveReference(&url.URL{Path: "/sso"}),
 		ServiceProviderProvider: p, SessionProvider: p,
 		SignatureMethod: dsig.RSASHA256SignatureMethod,
 		Clock:           dsig.NewFakeClock(offsetClock{Clock: clockwork.NewRealClock(), p: p}),

@@ -115,14 +115,12 @@ func (h *Handler) validateDomain(w http.ResponseWriter, r *http.Request) error {
 }
 
 // forceValidateDomain (vendor only) marks the oldest claim of a domain
-// validated without a DNS check.
+// validated without a DNS check; a domain already validated stays with its holder.
 func (h *Handler) forceValidateDomain(w http.ResponseWriter, r *http.Request) error {
 	domain := strings.ToLower(strings.TrimSpace(r.PathValue("domain")))
 	switch err := h.DB.ForceValidateSSODomains(r.Context(), domain); {
 	case errors.Is(err, iam.ErrNotFound):
 		return iam.NotFound("No SSO configuration claims %s", domain)
-	case errors.Is(err, iam.ErrConflict):
-		return iam.Conflict("%s is already validated by another SSO configuration", domain)
 	case err != nil:
 		return err
 	}

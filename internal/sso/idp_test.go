@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"encoding/xml"
 	"html"
 	"io"
@@ -272,4 +273,9 @@ func (d *dnsServer) set(name string, values ...string) {
 	d.mu.Lock()
 	d.txt[name] = values
 	d.mu.Unlock()
+}
+
+// certPEM is the IdP's signing certificate in PEM, as Hatch stores it.
+func certPEM(p *testIdP) string {
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: p.Cert.Raw}))
 }

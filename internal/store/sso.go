@@ -263,10 +263,10 @@ func (db *DB) ValidateSSODomain(ctx context.Context, configurationID, id string)
 	return affectedOne(res, err)
 }
 
-// ForceValidateSSODomains marks every unvalidated claim of domain validated,
-// the oldest claim only, so that at most one configuration holds it. It
-// returns iam.ErrNotFound when no configuration claims the domain, and
-// iam.ErrConflict when one already holds it validated.
+// ForceValidateSSODomains marks the oldest claim of domain validated, unless
+// a configuration already holds it validated (then nothing changes), so that
+// at most one configuration holds it. It returns iam.ErrNotFound when no
+// configuration claims the domain.
 func (db *DB) ForceValidateSSODomains(ctx context.Context, domain string) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		var id string

@@ -22,6 +22,7 @@ import (
 	"github.com/hatchid/hatch/internal/secure"
 	"github.com/hatchid/hatch/internal/securitypolicy"
 	"github.com/hatchid/hatch/internal/settings"
+	"github.com/hatchid/hatch/internal/social"
 	"github.com/hatchid/hatch/internal/sso"
 	"github.com/hatchid/hatch/internal/store"
 	"github.com/hatchid/hatch/internal/tenants"
@@ -87,6 +88,8 @@ func domainHandlers(d *deps) []routable {
 		&sso.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Sealer: d.sealer,
 			BaseURL: d.cfg.BaseURL, Fetch: sso.NewFetchClient(d.cfg.SSOAllowPrivateURLs), AllowInsecureURLs: d.cfg.SSOAllowPrivateURLs,
 			Resolver: resolver(d.cfg.DNSResolver), Origins: d.origins, Now: d.now},
+		&social.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Sealer: d.sealer,
+			Client: &http.Client{Timeout: 15 * time.Second}, BaseURLs: d.cfg.SocialBaseURLs, AllowHTTP: d.cfg.SSOAllowPrivateURLs, Now: d.now},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -64,6 +65,12 @@ func Start(t testing.TB) *Provider {
 	mux.HandleFunc("GET /authorize", p.authorize)
 	mux.HandleFunc("POST /token", p.token)
 	mux.HandleFunc("GET /userinfo", p.userinfo)
+	// The paths of Google's and GitHub's endpoints, for HATCH_SOCIAL_BASE_URLS.
+	mux.HandleFunc("GET /o/oauth2/v2/auth", p.authorize)
+	mux.HandleFunc("GET /v1/userinfo", p.userinfo)
+	mux.HandleFunc("POST /login/oauth/access_token", p.token)
+	mux.HandleFunc("GET /user", p.userinfo)
+	mux.HandleFunc("GET /user/emails", p.githubEmails)
 	t.Cleanup(p.Close)
 	return p
 }
@@ -204,8 +211,19 @@ func (p *Provider) userinfo(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 401, map[string]string{"error": "invalid_token"})
 		return
 	}
-	writeJSON(w, 200, map[string]any{"sub": u.Subject, "id": u.Subject, "email": u.Email, "email_verified": u.EmailVerified,
-		"name": u.Name, "login": u.Name})
+	writeJSON(w, 200, map[string]any{"sub": u.Subject, "id": 4242, "email": u.Email, "email_verified": u.EmailVerified,
+		"name": u.Name, "login": strings.ToLower(strings.ReplaceAll(u.Name, " ", "")), "picture": "https://img.example.test/" + u.Subject})
+}
+
+// githubEmails answers GitHub's list of the user's addresses.
+func (p *Provider) githubEmails(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	u := p.user
+	p.mu.Unlock()
+	writeJSON(w, 200, []map[string]any{
+		{"email": "noreply-" + u.Subject + "@users.noreply.github.com", "primary": false, "verified": true},
+		{"email": u.Email, "primary": true, "verified": u.EmailVerified},
+	})
 }
 
 func sign(key *rsa.PrivateKey, claims map[string]any) (string, error) {

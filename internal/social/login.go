@@ -65,7 +65,9 @@ func (h *Handler) resolve(ctx context.Context, name string) (*resolved, error) {
 		return &resolved{typ: name,
 			oauth: oauth2.Config{ClientID: sp.ClientID, ClientSecret: string(secret), RedirectURL: sp.RedirectURL,
 				Endpoint: oauth2.Endpoint{AuthURL: p.AuthURL, TokenURL: p.TokenURL}},
-			profile: func(ctx context.Context, tok *oauth2.Token) (*profile, error) { return p.read(ctx, h, p, sp.ClientID, tok) },
+			profile: func(ctx context.Context, tok *oauth2.Token) (*profile, error) {
+				return p.read(ctx, h, p, sp.ClientID, tok)
+			},
 		}, nil
 	}
 	cp, err := h.DB.FindCustomProvider(ctx, name)
@@ -82,7 +84,9 @@ func (h *Handler) resolve(ctx context.Context, name string) (*resolved, error) {
 	return &resolved{typ: cp.Type,
 		oauth: oauth2.Config{ClientID: cp.ClientID, ClientSecret: string(secret), RedirectURL: cp.RedirectURL,
 			Endpoint: oauth2.Endpoint{AuthURL: cp.AuthorizationURL, TokenURL: cp.TokenURL}},
-		profile: func(ctx context.Context, tok *oauth2.Token) (*profile, error) { return readCustom(ctx, h, cp.UserInfoURL, tok) },
+		profile: func(ctx context.Context, tok *oauth2.Token) (*profile, error) {
+			return readCustom(ctx, h, cp.UserInfoURL, tok)
+		},
 	}, nil
 }
 

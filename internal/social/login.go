@@ -97,7 +97,8 @@ var errProviderNotFound = iam.NotFound("Social login provider not found")
 // profile and logs the user in.
 //
 // A user whose email the provider verified is logged in as the user that
-// already has that address. A new address becomes a new user with a new
+// already has that address (a user not verified yet becomes verified and
+// loses the password and sessions it had: store.VerifyByIdentityProvider). A new address becomes a new user with a new
 // account, as sign-up makes, when the environment allows sign-ups; it is
 // verified when the provider vouches for it. An address the provider did
 // not verify never logs in as an existing user.
@@ -179,14 +180,10 @@ func (h *Handler) account(ctx context.Context, typ string, pr *profile, metadata
 			if u, err = tx.FindUser(ctx, ownerID); err != nil {
 				return err
 			}
-			if u.Verified && u.ProfilePictureURL != "" {
-				return nil
+			changed, err := tx.VerifyByIdentityProvider(ctx, u, now)
+			if err != nil || !changed {
+				return err
 			}
-			u.Verified = true // the provider proved the address belongs to this person
-			if u.ProfilePictureURL == "" {
-				u.ProfilePictureURL = pr.Picture
-			}
-			u.UpdatedAt = now
 			return tx.UpdateUser(ctx, u)
 		}
 		if !errors.Is(err, iam.ErrNotFound) {

@@ -194,6 +194,24 @@ func TestCustomProviderLogin(t *testing.T) {
 		// Not verified by the provider: no takeover.
 		p.SetUser(ssotest.User{Subject: "c-1", Email: "ada@acme.test", EmailVerified: false})
 		socialLogin(t, s, c["id"].(string), url.Values{"code": {p.Code("", "", redirect)}}).WantError(t, 401, "Social login failed")
+		// Someone registered an owner's address before the owner came (unverified, with a
+		// password of their choosing): the owner's verified login takes it over, and that
+		// password no longer logs in.
+		pre := s.SeedUser(t, tn.TenantID, "grace@acme.test", "Squatter-Passw0rd!")
+		pre.Verified = false
+		if err := s.DB.UpdateUser(context.Background(), pre); err != nil {
+			t.Fatal(err)
+		}
+		v.Do(t, "POST", "/identity/resources/configurations/v1", map[string]any{"allowNotVerifiedUsersLogin": true}).Want(t, 201)
+		squatter, _ := s.Login(t, "grace@acme.test", "Squatter-Passw0rd!")
+		p.SetUser(ssotest.User{Subject: "c-2", Email: "grace@acme.test", EmailVerified: true, Name: "Grace"})
+		m = socialLogin(t, s, c["id"].(string), url.Values{"code": {p.Code("", "", redirect)}}).Want(t, 200).Map(t)
+		if m["userId"] != pre.ID || m["isNewUser"] != false {
+			t.Fatalf("takeover login: %v", m)
+		}
+		s.Anon().Do(t, "POST", "/identity/resources/auth/v1/user", map[string]any{"email": "grace@acme.test", "password": "Squatter-Passw0rd!"}).WantError(t, 401, "")
+		squatter.Do(t, "POST", "/identity/resources/auth/v1/user/token/refresh", map[string]any{}).WantError(t, 401, "")
+
 		// An inactive provider logs no one in.
 		v.Do(t, "PATCH", customV1+"/"+c["id"].(string), map[string]any{"active": false}).Want(t, 200)
 		socialLogin(t, s, c["id"].(string), url.Values{"code": {p.Code("", "", redirect)}}).WantError(t, 404, "not found")

@@ -42,8 +42,9 @@ func (h *Handler) signIn(r *http.Request, c *store.SSOConfiguration, id identity
 // provision returns the user id names, made a member of c's account with the
 // roles c maps its groups to (and c's default roles). A new user is created
 // verified: the IdP vouches for the address, in a domain the account proved
-// it owns. Roles are only ever added here, never taken away, so roles given
-// by hand survive the next login.
+// it owns; an existing unverified one becomes verified and loses the password
+// and sessions it had (store.VerifyByIdentityProvider). Roles are only ever
+// added here, never taken away, so roles given by hand survive the next login.
 //
 // The email's domain must be one c holds validated: an account's IdP speaks
 // only for its own domains, never for addresses of other accounts.
@@ -112,7 +113,9 @@ func (h *Handler) provision(ctx context.Context, c *store.SSOConfiguration, id i
 		if err != nil {
 			return err
 		}
-		u.Verified = true
+		if _, err := tx.VerifyByIdentityProvider(ctx, u, now); err != nil {
+			return err
+		}
 		if u.Name == "" {
 			u.Name = id.Name
 		}

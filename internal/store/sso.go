@@ -402,3 +402,25 @@ func (db *DB) UseSAMLAssertion(ctx context.Context, id string, expires, now time
 		return nil
 	})
 }
+
+// VerifyByIdentityProvider marks a user verified because an identity
+// provider vouched for its address. A user that was not verified yet loses
+// its password and its sessions: whoever registered the address before its
+// owner arrived through the IdP (pre-account hijacking) keeps no way in. The
+// owner can set a password through a reset. It returns whether u changed.
+func (tx *Tx) VerifyByIdentityProvider(ctx context.Context, u *iam.User, now time.Time) (bool, error) {
+	if u.Verified {
+		return false, nil
+	}
+	if u.PasswordHash != "" {
+		if err := tx.SetPassword(ctx, u.ID, "", now); err != nil {
+			return false, err
+		}
+		u.PasswordHash = ""
+	}
+	if err := tx.RevokeUserSessions(ctx, u.ID, "", now); err != nil {
+		return false, err
+	}
+	u.Verified, u.UpdatedAt = true, now
+	return true, nil
+}

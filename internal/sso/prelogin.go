@@ -47,13 +47,14 @@ func (h *Handler) prelogin(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	email := strings.TrimSpace(req.Email)
 	if email == "" && strings.TrimSpace(req.Username) != "" {
-		if u, err := h.DB.FindUserByUsername(ctx, req.Username); err == nil {
-			email = u.Email
-		} else if !errors.Is(err, iam.ErrNotFound) {
-			return err
-		} else {
+		u, err := h.DB.FindUserByUsername(ctx, req.Username)
+		switch {
+		case errors.Is(err, iam.ErrNotFound), err == nil && u.Email == "":
 			return errNoSSO
+		case err != nil:
+			return err
 		}
+		email = u.Email
 	}
 	if email == "" {
 		return iam.Invalid("email is required")

@@ -155,7 +155,6 @@ func (h *Handler) serviceProvider(ctx context.Context, c *store.SSOConfiguration
 		AssertionConsumerServiceBindings: []string{saml.HTTPPostBinding},
 		Clock:                            dsig.NewFakeClock(clock{Clock: clockwork.NewRealClock(), now: h.Now}),
 		ReplayCache:                      replayCache{ctx: ctx, db: h.DB, now: h.Now},
-		RejectSHA1Signatures:             false,
 	}
 	if c.SignRequest {
 		sp.SignatureMethod = dsig.RSASHA256SignatureMethod

@@ -59,7 +59,7 @@ fi
 echo "run.sh: starting $bin on $url ($([[ $database_url == sqlite:* ]] && echo SQLite || echo PostgreSQL))"
 env -u HATCH_MASTER_KEY ${master_key:+HATCH_MASTER_KEY=$master_key} \
   "$bin" serve --addr "127.0.0.1:$port" --database-url "$database_url" \
-  --client-id "$client_id" --api-key "$api_key" >"$log" 2>&1 &
+  --client-id "$client_id" --api-key "$api_key" --sso-allow-private-urls true >"$log" 2>&1 &
 server_pid=$!
 
 ready=

@@ -260,7 +260,9 @@ func (c *Client) Do(t testing.TB, method, path string, body any) *Response {
 		t.Fatal(err)
 	}
 	req.Header = c.header.Clone()
-	req.Header.Set("Content-Type", "application/json")
+	if req.Header.Get("Content-Type") == "" { // With("Content-Type", …) sends another body type
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,6 +33,8 @@ import (
 	"github.com/hatchid/hatch/internal/securitypolicy"
 	"github.com/hatchid/hatch/internal/sessions"
 	"github.com/hatchid/hatch/internal/settings"
+	"github.com/hatchid/hatch/internal/social"
+	"github.com/hatchid/hatch/internal/sso"
 	"github.com/hatchid/hatch/internal/store"
 	"github.com/hatchid/hatch/internal/subaccounts"
 	"github.com/hatchid/hatch/internal/tenants"
@@ -94,8 +97,9 @@ type deps struct {
 	sources    *migration.SourceLogin // lazy migration from user pools, asked by the login route
 	httpClient *http.Client           // calls to external systems (Auth0, user sources)
 
-	authn *token.Authenticator
-	scope *scope.Resolver
+	authn   *token.Authenticator
+	scope   *scope.Resolver
+	origins func() []string // browser origins allowed with credentials
 }
 
 // domainHandlers builds every domain handler: the one list of what Hatch serves.
@@ -118,12 +122,29 @@ func domainHandlers(d *deps) []routable {
 		&subaccounts.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},
 		&delegation.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Authn: d.authn, Now: d.now, Log: d.log},
 		&emailpolicy.Handler{DB: d.db, Now: d.now},
+		&sso.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Sealer: d.sealer,
+			BaseURL: d.cfg.BaseURL, Fetch: sso.NewFetchClient(d.cfg.SSOAllowPrivateURLs), AllowInsecureURLs: d.cfg.SSOAllowPrivateURLs,
+			Resolver: resolver(d.cfg.DNSResolver), Origins: d.origins, Domains: d.domains, Now: d.now},
+		&social.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Sealer: d.sealer,
+			Client: &http.Client{Timeout: 15 * time.Second}, BaseURLs: d.cfg.SocialBaseURLs, AllowHTTP: d.cfg.SSOAllowPrivateURLs, Domains: d.domains, Now: d.now},
 	}
 }
 
 // Besides routes, a domain handler may take part in every login (login.Check,
 // login.ClaimsHook) and run a background loop (runner); build wires what each offers.
 type runner interface{ Run(context.Context) }
+
+// resolver returns the DNS resolver that asks addr (host:port), or the
+// system's when addr is empty.
+func resolver(addr string) *net.Resolver {
+	if addr == "" {
+		return net.DefaultResolver
+	}
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}}
+}
 
 // New opens the database, migrates it, prepares credentials and keys, and
 // builds every handler. Close releases what it opened.
@@ -222,10 +243,11 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	}
 	a.background = append(a.background, outbox.Run)
 
+	origins := func() []string { return append(slices.Clone(cfg.CORSOrigins), settings.CachedCore().AllowedOrigins...) }
 	d := &deps{db: db, now: now, log: a.log, cfg: cfg, env: env, sealer: sealer, keys: keys, settings: settings,
 		hasher: hasher, issuer: issuer, login: logins, cookies: cookies, revocations: a.revocations,
 		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now, Wake: outbox.Wake},
-		policies: policies, passwords: passwords, captcha: captcha,
+		policies: policies, passwords: passwords, captcha: captcha, origins: origins,
 		authn: authn, scope: &scope.Resolver{DB: db}}
 	d.audit, d.ipRules, d.sessionRules = recorder, ipRules, sessionRules
 	d.domains = &policy.EmailDomains{DB: db, Now: now}
@@ -260,7 +282,7 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	}
 	mw := &api.Middleware{
 		Log: a.log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies,
-		CORS: &api.CORS{Origins: func() []string { return append(cfg.CORSOrigins, settings.CachedCore().AllowedOrigins...) }},
+		CORS: &api.CORS{Origins: origins},
 	}
 	a.handler = mw.Wrap(router.Mux())
 	return nil

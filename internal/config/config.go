@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -37,6 +38,13 @@ type Config struct {
 	RateLimitAddress    RateLimit
 	RateLimitIdentifier RateLimit
 	RecaptchaVerifyURL  string // HATCH_RECAPTCHA_VERIFY_URL: reCAPTCHA siteverify endpoint
+	// HATCH_SSO_ALLOW_PRIVATE_URLS: let account admins point SSO at plain-http
+	// URLs and private or loopback addresses (development and tests only).
+	SSOAllowPrivateURLs bool
+	DNSResolver         string // HATCH_DNS_RESOLVER: host:port of the DNS server SSO domain validation asks; the system's when empty
+	// HATCH_SOCIAL_BASE_URLS: provider=URL pairs replacing the scheme and host
+	// of a social provider's public endpoints (tests, egress proxies).
+	SocialBaseURLs map[string]string
 }
 
 // RateLimit is Limit requests per fixed Window; a zero Limit is no limit.
@@ -70,6 +78,9 @@ var Settings = []Setting{
 	{"rate-limit-address", "HATCH_RATE_LIMIT_ADDRESS", "1000/1m", "requests to public routes per client address, as N/window (0: off)"},
 	{"rate-limit-identifier", "HATCH_RATE_LIMIT_IDENTIFIER", "200/1h", "requests to public routes per email, username, phone or user id in the body, as N/window (0: off)"},
 	{"recaptcha-verify-url", "HATCH_RECAPTCHA_VERIFY_URL", "https://www.google.com/recaptcha/api/siteverify", "reCAPTCHA siteverify endpoint used when the captcha policy is on"},
+	{"sso-allow-private-urls", "HATCH_SSO_ALLOW_PRIVATE_URLS", "false", "let SSO metadata URLs and OIDC issuers be plain http or private addresses (development only)"},
+	{"dns-resolver", "HATCH_DNS_RESOLVER", "", "host:port of the DNS server asked for SSO domain TXT records (default: the system's)"},
+	{"social-base-urls", "HATCH_SOCIAL_BASE_URLS", "", "comma list of provider=URL replacing a social provider's endpoint host, e.g. google=http://127.0.0.1:9000"},
 }
 
 // Load parses args (without the program and subcommand names) and getenv.
@@ -105,6 +116,17 @@ func Load(args []string, getenv func(string) string, out io.Writer) (*Config, er
 		RecaptchaVerifyURL: get("recaptcha-verify-url"),
 	}
 	var err error
+	switch v := get("sso-allow-private-urls"); v {
+	case "true", "1":
+		c.SSOAllowPrivateURLs = true
+	case "false", "0", "":
+	default:
+		return nil, fmt.Errorf("--sso-allow-private-urls %q: want true or false", v)
+	}
+	c.DNSResolver = get("dns-resolver")
+	if c.SocialBaseURLs, err = parseBaseURLs(get("social-base-urls")); err != nil {
+		return nil, fmt.Errorf("--social-base-urls: %w", err)
+	}
 	if c.MaxBodyBytes, err = parseInt(get("max-body-bytes")); err != nil {
 		return nil, fmt.Errorf("--max-body-bytes: %w", err)
 	}
@@ -202,4 +224,18 @@ func parseInt(s string) (int64, error) {
 	var n int64
 	_, err := fmt.Sscan(s, &n)
 	return n, err
+}
+
+// parseBaseURLs reads "provider=URL,…" into a map; each URL must be http(s).
+func parseBaseURLs(s string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, pair := range splitList(s) {
+		name, raw, ok := strings.Cut(pair, "=")
+		u, err := url.Parse(strings.TrimSpace(raw))
+		if !ok || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("%q: want provider=http(s)://host", pair)
+		}
+		out[strings.ToLower(strings.TrimSpace(name))] = strings.TrimRight(u.String(), "/")
+	}
+	return out, nil
 }

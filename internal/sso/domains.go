@@ -1,0 +1,128 @@
+package sso
+
+import (
+	"errors"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/secure"
+	"github.com/hatchid/hatch/internal/store"
+)
+
+// domainResponse is ISSODomain. txtRecord is the value the account publishes
+// in a DNS TXT record of the domain to prove it owns it.
+type domainResponse struct {
+	ID        string `json:"id"`
+	Domain    string `json:"domain"`
+	Validated bool   `json:"validated"`
+	TXTRecord string `json:"txtRecord"`
+}
+
+type domainRequest struct {
+	Domain string `json:"domain"`
+}
+
+// txtPrefix starts every verification record Hatch asks for.
+const txtPrefix = "hatch-sso-verification="
+
+var domainRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+
+// createDomain claims an email domain for a configuration. The claim counts
+// for logins only once validated.
+func (h *Handler) createDomain(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.config(r)
+	if err != nil {
+		return err
+	}
+	var req domainRequest
+	if err := api.Decode(r, &req); err != nil {
+		return err
+	}
+	domain := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(req.Domain)), ".")
+	if domain == "" {
+		return iam.Invalid("domain is required")
+	}
+	if len(domain) > 253 || !domainRE.MatchString(domain) {
+		return iam.Invalid("domain must be a domain name such as example.com")
+	}
+	d := &store.SSODomain{ID: uuid.NewString(), ConfigurationID: c.ID, Domain: domain,
+		TXTRecord: txtPrefix + secure.RandomToken(24), CreatedAt: h.Now()}
+	if err := h.DB.CreateSSODomain(r.Context(), d); errors.Is(err, iam.ErrConflict) {
+		return iam.Conflict("The SSO configuration already claims %s", domain)
+	} else if err != nil {
+		return err
+	}
+	return api.Created(w, domainResponse{ID: d.ID, Domain: d.Domain, TXTRecord: d.TXTRecord})
+}
+
+// deleteDomain drops a claimed domain.
+func (h *Handler) deleteDomain(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.config(r)
+	if err != nil {
+		return err
+	}
+	if err := h.DB.DeleteSSODomain(r.Context(), c.ID, r.PathValue("domainId")); errors.Is(err, iam.ErrNotFound) {
+		return errDomainNotFound
+	} else if err != nil {
+		return err
+	}
+	return api.NoContent(w)
+}
+
+var errDomainNotFound = iam.NotFound("SSO domain not found")
+
+// validateDomain looks the domain's TXT records up and marks the claim
+// validated when one of them is the claim's txtRecord. A domain is validated
+// for one configuration at a time: 409 when another holds it.
+func (h *Handler) validateDomain(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.config(r)
+	if err != nil {
+		return err
+	}
+	var d *store.SSODomain
+	for _, x := range c.Domains {
+		if x.ID == r.PathValue("domainId") {
+			d = x
+		}
+	}
+	if d == nil {
+		return errDomainNotFound
+	}
+	if !d.Validated {
+		records, err := h.Resolver.LookupTXT(r.Context(), d.Domain)
+		found := false
+		for _, rec := range records {
+			if secure.Equal(strings.TrimSpace(rec), d.TXTRecord) {
+				found = true
+			}
+		}
+		if !found {
+			return &iam.Error{Kind: iam.KindInvalid, Err: err,
+				Message: "No TXT record " + d.TXTRecord + " was found on " + d.Domain}
+		}
+		if err := h.DB.ValidateSSODomain(r.Context(), c.ID, d.ID); errors.Is(err, iam.ErrConflict) {
+			return iam.Conflict("%s is already validated by another SSO configuration", d.Domain)
+		} else if err != nil {
+			return err
+		}
+	}
+	return api.OK(w, domainResponse{ID: d.ID, Domain: d.Domain, Validated: true, TXTRecord: d.TXTRecord})
+}
+
+// forceValidateDomain (vendor only) marks the oldest claim of a domain
+// validated without a DNS check; a domain already validated stays with its holder.
+func (h *Handler) forceValidateDomain(w http.ResponseWriter, r *http.Request) error {
+	domain := strings.ToLower(strings.TrimSpace(r.PathValue("domain")))
+	switch err := h.DB.ForceValidateSSODomains(r.Context(), domain); {
+	case errors.Is(err, iam.ErrNotFound):
+		return iam.NotFound("No SSO configuration claims %s", domain)
+	case err != nil:
+		return err
+	}
+	return api.NoContent(w)
+}

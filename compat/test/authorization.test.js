@@ -105,20 +105,20 @@ describe('@frontegg/client authorizes Hatch tokens by role and permission', () =
   });
 
   it('refuses with 403 a role or permission the user does not hold', async () => {
-    let e = await rejection(identity().validateToken(accessToken, { roles: ['Admin'] }, AuthHeaderType.JWT));
+    let e = await rejection(identity().validateToken(accessToken, { roles: [`absent-role-${suffix}`] }, AuthHeaderType.JWT));
     assert.equal(e.statusCode, 403, `role refused with 403 (got ${JSON.stringify(e)})`);
     e = await rejection(identity().validateToken(accessToken, { permissions: ['compat.documents.delete'] }, AuthHeaderType.JWT));
     assert.equal(e.statusCode, 403, `permission refused with 403 (got ${JSON.stringify(e)})`);
     // validateIdentityOnToken also refuses; after the JWT check fails it tries
     // the x-api-key resolver, whose error (not the 403) is the one it throws.
-    e = await rejection(identity().validateIdentityOnToken(accessToken, { roles: ['Admin'] }));
+    e = await rejection(identity().validateIdentityOnToken(accessToken, { roles: [`absent-role-${suffix}`] }));
     assert.equal(e.resolved, undefined, 'refused');
   });
 
   it('withAuthentication() lets the holder through and answers 403 to others', async () => {
     assert.equal((await guard({ roles: [roleKey] }, accessToken)).status, undefined);
     assert.equal((await guard({ permissions: [permissionKey] }, accessToken)).status, undefined);
-    assert.equal((await guard({ roles: ['Admin'] }, accessToken)).status, 403);
+    assert.equal((await guard({ roles: [`absent-role-${suffix}`] }, accessToken)).status, 403);
     assert.equal((await guard({ permissions: ['compat.documents.delete'] }, accessToken)).status, 403);
   });
 

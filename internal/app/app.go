@@ -8,15 +8,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/hatchid/hatch/internal/api"
 	"github.com/hatchid/hatch/internal/auth"
 	"github.com/hatchid/hatch/internal/config"
+	"github.com/hatchid/hatch/internal/factors"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/mail"
+	"github.com/hatchid/hatch/internal/mfa"
 	"github.com/hatchid/hatch/internal/notify"
+	"github.com/hatchid/hatch/internal/passwordless"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/secure"
 	"github.com/hatchid/hatch/internal/securitypolicy"
@@ -70,6 +74,7 @@ type deps struct {
 	policies    *policy.Policies
 	passwords   *policy.Passwords
 	captcha     *policy.Captcha
+	factors     *factors.Service
 }
 
 // domainHandlers builds every domain handler: the one list of what Hatch serves.
@@ -81,6 +86,9 @@ func domainHandlers(d *deps) []routable {
 		&tenants.Handler{DB: d.db, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
 		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
 		&securitypolicy.Handler{DB: d.db, Policies: d.policies, Passwords: d.passwords},
+		&mfa.Handler{DB: d.db, Factors: d.factors, Now: d.now},
+		&passwordless.Handler{DB: d.db, Factors: d.factors, Login: d.login, Cookies: d.cookies, Settings: d.settings,
+			Captcha: d.captcha, Now: d.now},
 	}
 }
 
@@ -165,10 +173,18 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	}
 	a.background = append(a.background, outbox.Run)
 
+	notifier := &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now, Wake: outbox.Wake}
+	// Second factors and passwordless sign-in. SMS codes wait in the outbox
+	// (channel sms) until an SMS sender delivers them.
+	secondFactors := &factors.Service{DB: db, Sealer: sealer, Login: logins, Cookies: cookies, Settings: settings,
+		Policies: factors.NewMFAPolicies(db, now), Notifier: notifier, SMS: factors.OutboxSMS{Now: now}, Now: now,
+		RP: &factors.RelyingParty{BaseURL: cfg.BaseURL, Name: "Hatch",
+			Origins: func() []string { return slices.Concat(cfg.CORSOrigins, settings.CachedCore().AllowedOrigins) }}}
+	logins.SecondFactor = secondFactors
+
 	d := &deps{db: db, now: now, log: a.log, cfg: cfg, env: env, sealer: sealer, keys: keys, settings: settings,
 		hasher: hasher, issuer: issuer, login: logins, cookies: cookies, revocations: a.revocations,
-		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now, Wake: outbox.Wake},
-		policies: policies, passwords: passwords, captcha: captcha}
+		notifier: notifier, policies: policies, passwords: passwords, captcha: captcha, factors: secondFactors}
 
 	metrics := api.NewMetrics()
 	outbox.Register(metrics)

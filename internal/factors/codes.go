@@ -147,6 +147,10 @@ func (s *Service) checkCode(ctx context.Context, u *iam.User, parent, kind, otcT
 	if otcToken == "" || code == "" {
 		return nil, iam.Invalid("otcToken and code are required")
 	}
+	guard, err := s.guard(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
 	now := s.Now()
 	c, err := s.DB.FindChallenge(ctx, secure.HashToken(otcToken), kind, now)
 	if errors.Is(err, iam.ErrNotFound) {
@@ -163,6 +167,9 @@ func (s *Service) checkCode(ctx context.Context, u *iam.User, parent, kind, otcT
 		return nil, ErrInvalidCode
 	}
 	if !secure.Equal(c.CodeHash, codeHash(c.ID, code)) {
+		if err := s.guardFail(ctx, guard); err != nil {
+			return nil, err
+		}
 		return nil, s.fail(ctx, c.ID)
 	}
 	if err := s.DB.SpendChallenge(ctx, c.ID, now); errors.Is(err, iam.ErrNotFound) {

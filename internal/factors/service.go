@@ -26,9 +26,9 @@ type Service struct {
 	Cookies  *login.Cookies
 	Settings *policy.Settings
 	Policies *policy.Documents[MFAPolicy] // NewMFAPolicies
-	Notifier *notify.Notifier            // emails codes and links
-	SMS      SMSSender                   // texts codes; OutboxSMS until an SMS gateway is wired
-	RP       *RelyingParty               // WebAuthn
+	Notifier *notify.Notifier             // emails codes and links
+	SMS      SMSSender                    // texts codes; OutboxSMS until an SMS gateway is wired
+	RP       *RelyingParty                // WebAuthn
 	Now      func() time.Time
 }
 
@@ -310,4 +310,29 @@ func MaskPhone(phone string) string {
 		}
 	}
 	return string(b)
+}
+
+// TenantID returns the account the pending login or step-up is in.
+func (p *Pending) TenantID() string { return p.data.TenantID }
+
+// ParentID returns the id that enrollments and codes of the pending login
+// are stored under.
+func (p *Pending) ParentID() string { return p.id }
+
+// ErrEnrolledAlready refuses to enroll a new second factor with only a first
+// factor proven: a user who has one must prove it first.
+var ErrEnrolledAlready = iam.Forbidden("The user has a second factor already: verify with it first")
+
+// CanEnroll reports whether a pending login or step-up may enroll a second
+// factor: only when the user has none, or a password alone would let anyone
+// holding it add their own.
+func (s *Service) CanEnroll(ctx context.Context, p *Pending) error {
+	devices, err := s.secondFactors(ctx, p.User.ID)
+	if err != nil {
+		return err
+	}
+	if len(devices) > 0 {
+		return ErrEnrolledAlready
+	}
+	return nil
 }

@@ -213,8 +213,13 @@ func (s *Service) FinishTOTP(ctx context.Context, u *iam.User, parent, code stri
 // VerifyTOTP checks code against u's authenticator app deviceID, or against
 // every authenticator app of u when deviceID is "". A code is accepted once:
 // its time step must be later than the last one the device accepted. It
-// returns iam.ErrNotFound when deviceID is not u's authenticator app.
+// returns iam.ErrNotFound when deviceID is not u's authenticator app, and
+// ErrTooManyCodes when the user's guard is closed.
 func (s *Service) VerifyTOTP(ctx context.Context, u *iam.User, deviceID, code string) (bool, error) {
+	guard, err := s.guard(ctx, u.ID)
+	if err != nil {
+		return false, err
+	}
 	devices, err := s.DB.FindMFADevices(ctx, u.ID)
 	if err != nil {
 		return false, err
@@ -243,5 +248,5 @@ func (s *Service) VerifyTOTP(ctx context.Context, u *iam.User, deviceID, code st
 	if !known && deviceID != "" {
 		return false, iam.ErrNotFound
 	}
-	return false, nil
+	return false, s.guardFail(ctx, guard)
 }

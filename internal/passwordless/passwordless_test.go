@@ -214,7 +214,9 @@ func TestPasskeys(t *testing.T) {
 			t.Errorf("deviceType = %q", dev.DeviceType)
 		}
 		c.Do(t, "POST", "/identity/resources/users/webauthn/v1/devices/verify", json.RawMessage(cred)).WantError(t, 401, "")
-		var list struct{ Devices []struct{ ID, DeviceType, CreatedAt string } }
+		var list struct {
+			Devices []struct{ ID, DeviceType, CreatedAt string }
+		}
 		c.Do(t, "GET", "/identity/resources/users/webauthn/v1/devices", nil).Want(t, 200).JSON(t, &list)
 		if len(list.Devices) != 1 || list.Devices[0].ID != dev.ID || list.Devices[0].CreatedAt == "" {
 			t.Fatalf("devices: %+v", list)

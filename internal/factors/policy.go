@@ -61,7 +61,7 @@ func (p *MFAPolicy) Validate() error {
 	return nil
 }
 
-// StricterOrEqual reports which field of p, if any, allows more than env.
+// looserThan returns the first field of p that allows more than env does, or "".
 func (p MFAPolicy) looserThan(env MFAPolicy) string {
 	switch {
 	case slices.Index(enforceOrder, p.EnforceMFAType) < slices.Index(enforceOrder, env.EnforceMFAType):
@@ -90,7 +90,7 @@ func NewMFAPolicies(db *store.DB, now func() time.Time) *policy.Documents[MFAPol
 		Validate: (*MFAPolicy).Validate, Strictest: strictestMFAPolicy}
 }
 
-// ErrLooserThanEnvironment answers an account policy that allows more than the environment's.
+// errLooser answers an account policy whose field allows more than the environment's.
 func errLooser(field string) error {
 	return iam.Invalid("%s cannot be looser than the environment's MFA policy", field)
 }

@@ -145,3 +145,50 @@ func TestVendorUnenroll(t *testing.T) {
 		s.Vendor(t).Do(t, "POST", strings.Replace(path, f.user.ID, "nope", 1), nil).WantError(t, 404, "")
 	})
 }
+
+func TestSMSEnrollmentDuringLogin(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		const phone = "+447700900123"
+		f := newFixture(t, s, "ada@example.com")
+		v := s.Vendor(t)
+		v.Do(t, "POST", policy, map[string]any{"enforceMFAType": "Force"}).Want(t, 201)
+		v.Do(t, "POST", config, map[string]any{"sms": map[string]any{"active": true, "tokenLifetimeSeconds": 600}}).Want(t, 201)
+
+		ch := f.challenge(t, s.Anon())
+		s.Anon().Do(t, "POST", mfaURL+"/sms/enroll", map[string]string{"phoneNumber": phone}).WantError(t, 400, "mfaToken is required")
+		s.Anon().Do(t, "POST", mfaURL+"/sms/enroll", map[string]string{"mfaToken": ch.MFAToken, "phoneNumber": "07700900123"}).
+			WantError(t, 400, "phoneNumber")
+		var otc struct{ OTCToken, PhoneNumber string }
+		s.Anon().Do(t, "POST", mfaURL+"/sms/enroll", map[string]string{"mfaToken": ch.MFAToken, "phoneNumber": phone}).Want(t, 201).JSON(t, &otc)
+		code := textedCode(t, s, phone)
+		body := func(code string) map[string]string {
+			return map[string]string{"mfaToken": ch.MFAToken, "otcToken": otc.OTCToken, "code": code}
+		}
+		s.Anon().Do(t, "POST", mfaURL+"/sms/enroll/verify", body(wrong(code))).WantError(t, 401, "invalid")
+		var done loginResponse
+		s.Anon().Do(t, "POST", mfaURL+"/sms/enroll/verify", body(code)).Want(t, 201).JSON(t, &done)
+		if done.RecoveryCode == "" {
+			t.Error("no recovery code")
+		}
+		wantMFAClaims(t, done.AccessToken, "pwd", "sms")
+		ch = f.challenge(t, s.Anon())
+		if len(ch.MFADevices.Phones) != 1 {
+			t.Errorf("phones: %+v", ch.MFADevices.Phones)
+		}
+		// A code sent to enroll does not verify a login.
+		s.Anon().Do(t, "POST", mfaURL+"/sms/"+ch.MFADevices.Phones[0].ID+"/verify", body(code)).WantError(t, 401, "")
+	})
+}
+
+func TestOriginalEnrollRoutes(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		f := newFixture(t, s, "ada@example.com")
+		c := f.signedIn(t)
+		var e struct{ QRCode, Secret string }
+		c.Do(t, "POST", usersMFA+"/enroll", nil).Want(t, 200).JSON(t, &e)
+		c.Do(t, "POST", usersMFA+"/enroll/verify", map[string]string{}).WantError(t, 400, "token is required")
+		c.Do(t, "POST", usersMFA+"/enroll/verify", map[string]string{"token": f.code(t, e.Secret)}).Want(t, 200)
+		f.challenge(t, s.Anon())
+		s.Vendor(t).Do(t, "POST", usersMFA+"/enroll", nil).WantError(t, 403, "")
+	})
+}

@@ -20,11 +20,14 @@ import (
 	"github.com/hatchid/hatch/internal/config"
 	"github.com/hatchid/hatch/internal/delegation"
 	"github.com/hatchid/hatch/internal/emailpolicy"
+	"github.com/hatchid/hatch/internal/factors"
 	"github.com/hatchid/hatch/internal/groups"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/mail"
+	"github.com/hatchid/hatch/internal/mfa"
 	"github.com/hatchid/hatch/internal/migration"
 	"github.com/hatchid/hatch/internal/notify"
+	"github.com/hatchid/hatch/internal/passwordless"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/rbac"
 	"github.com/hatchid/hatch/internal/restrictions"
@@ -100,6 +103,7 @@ type deps struct {
 	authn   *token.Authenticator
 	scope   *scope.Resolver
 	origins func() []string // browser origins allowed with credentials
+	factors *factors.Service
 }
 
 // domainHandlers builds every domain handler: the one list of what Hatch serves.
@@ -127,6 +131,9 @@ func domainHandlers(d *deps) []routable {
 			Resolver: resolver(d.cfg.DNSResolver), Origins: d.origins, Domains: d.domains, Now: d.now},
 		&social.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Sealer: d.sealer,
 			Client: &http.Client{Timeout: 15 * time.Second}, BaseURLs: d.cfg.SocialBaseURLs, AllowHTTP: d.cfg.SSOAllowPrivateURLs, Domains: d.domains, Now: d.now},
+		&mfa.Handler{DB: d.db, Factors: d.factors, Now: d.now},
+		&passwordless.Handler{DB: d.db, Factors: d.factors, Login: d.login, Cookies: d.cookies, Settings: d.settings,
+			Captcha: d.captcha, Now: d.now},
 	}
 }
 
@@ -244,11 +251,18 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	a.background = append(a.background, outbox.Run)
 
 	origins := func() []string { return append(slices.Clone(cfg.CORSOrigins), settings.CachedCore().AllowedOrigins...) }
+	notifier := &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now, Wake: outbox.Wake}
+	// Second factors and passwordless sign-in. SMS codes wait in the outbox
+	// (channel sms) until an SMS sender delivers them.
+	secondFactors := &factors.Service{DB: db, Sealer: sealer, Login: logins, Cookies: cookies, Settings: settings,
+		Policies: factors.NewMFAPolicies(db, now), Notifier: notifier, SMS: factors.OutboxSMS{Now: now}, Now: now,
+		RP: &factors.RelyingParty{BaseURL: cfg.BaseURL, Name: "Hatch", Origins: origins}}
+	logins.SecondFactor = secondFactors
+
 	d := &deps{db: db, now: now, log: a.log, cfg: cfg, env: env, sealer: sealer, keys: keys, settings: settings,
 		hasher: hasher, issuer: issuer, login: logins, cookies: cookies, revocations: a.revocations,
-		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now, Wake: outbox.Wake},
-		policies: policies, passwords: passwords, captcha: captcha, origins: origins,
-		authn: authn, scope: &scope.Resolver{DB: db}}
+		notifier: notifier, policies: policies, passwords: passwords, captcha: captcha, origins: origins,
+		authn: authn, scope: &scope.Resolver{DB: db}, factors: secondFactors}
 	d.audit, d.ipRules, d.sessionRules = recorder, ipRules, sessionRules
 	d.domains = &policy.EmailDomains{DB: db, Now: now}
 	// Data migration: the bulk job worker every node runs, and the user pools

@@ -128,6 +128,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		TenantID:  r.Header.Get("frontegg-tenant-id"),
 		IP:        api.ClientIP(ctx),
 		UserAgent: r.UserAgent(),
+		Device:    h.Cookies.ReadDevice(r),
 	})
 	if err != nil {
 		return err

@@ -29,6 +29,9 @@ type Attempt struct {
 	SessionID string
 	// MaxSessionAge, when set, shortens the session's absolute lifetime.
 	MaxSessionAge time.Duration
+	// Device is the browser's remember-this-device token (Cookies.ReadDevice),
+	// with which a second factor may let the login skip MFA.
+	Device string
 }
 
 // Check is a rule every login must pass after its first factor, such as an
@@ -204,6 +207,78 @@ func (s *Service) Open(ctx context.Context, a *Attempt, tenantIDs []string, tena
 	return res, nil
 }
 
+// Resume opens the session of a login that SecondFactor challenged, once its
+// second factor is proven (a.Methods include it). The user is read again, so
+// a user locked or removed from its accounts meanwhile is refused.
+func (s *Service) Resume(ctx context.Context, a *Attempt, tenantID string) (*Result, error) {
+	u, err := s.DB.FindUser(ctx, a.User.ID)
+	if errors.Is(err, iam.ErrNotFound) {
+		return nil, ErrLoginFailed
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Locked || (u.LockedUntil != nil && u.LockedUntil.After(s.Now())) {
+		return nil, ErrLoginFailed
+	}
+	core, err := s.Settings.Core(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tenantIDs, tenantID, err := s.pickTenant(ctx, u, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	a.User = u
+	return s.Open(ctx, a, tenantIDs, tenantID, core)
+}
+
+// StepUp raises the live session sessionID of userID with second-factor
+// methods just proven (step-up): its amr gains them, its acr becomes
+// multi-factor and its auth_time now. With no methods the session's
+// authentication stays as it is. Either way it issues the session's tokens
+// with a new refresh token. A session that is over answers ErrSessionInvalid.
+func (s *Service) StepUp(ctx context.Context, userID, sessionID string, methods []string) (*Result, error) {
+	core, err := s.Settings.Core(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	sess, err := s.DB.FindSession(ctx, sessionID)
+	if errors.Is(err, iam.ErrNotFound) || (err == nil && (sess.UserID != userID || sess.RevokedAt != nil || !sess.ExpiresAt.After(now))) {
+		return nil, ErrSessionInvalid
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(methods) > 0 {
+		for _, m := range methods {
+			if !slices.Contains(sess.AMR, m) {
+				sess.AMR = append(sess.AMR, m)
+			}
+		}
+		sess.ACR, sess.AuthTime = acrFor(sess.AMR), now
+	}
+	refresh, refreshHash := token.NewRefreshToken()
+	refreshExp := minTime(now.Add(time.Duration(core.DefaultRefreshTokenExpiration)*time.Second), sess.ExpiresAt)
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error { return tx.StepUpSession(ctx, sess, refreshHash, refreshExp, now) })
+	if errors.Is(err, iam.ErrNotFound) {
+		return nil, ErrSessionInvalid
+	}
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.DB.FindUser(ctx, userID)
+	if err != nil {
+		return nil, ErrSessionInvalid
+	}
+	tenantIDs, tenantID, err := s.pickTenant(ctx, u, sess.TenantID)
+	if err != nil || tenantID != sess.TenantID {
+		return nil, ErrSessionInvalid
+	}
+	return s.issue(ctx, u, sess, tenantIDs, refresh, refreshExp, core)
+}
+
 // expiredPassword returns, for a password login whose password has expired
 // under the rotation policy, the answer Frontegg gives: no tokens and a
 // one-time resetPasswordToken for the reset-verify route. It returns nil
@@ -245,10 +320,14 @@ const MFAMethod = "mfa"
 // PasswordMethod is the amr value of a password first factor.
 const PasswordMethod = "pwd"
 
+// MultiFactorACR is the acr of a session in which a second factor was proven:
+// the OpenID PAPE multi-factor policy, which step-up validation requires.
+const MultiFactorACR = "http://schemas.openid.net/pape/policies/2007/06/multi-factor"
+
 // acrFor returns the OpenID PAPE multi-factor policy when a second factor was proven.
 func acrFor(methods []string) string {
 	if slices.Contains(methods, MFAMethod) {
-		return "http://schemas.openid.net/pape/policies/2007/06/multi-factor"
+		return MultiFactorACR
 	}
 	return ""
 }

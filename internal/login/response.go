@@ -85,9 +85,14 @@ type Cookies struct {
 
 // Set writes the refresh token cookie; sameSite is the core setting (STRICT, LAX, NONE).
 func (c *Cookies) Set(w http.ResponseWriter, refresh string, expires time.Time, sameSite string) {
+	http.SetCookie(w, c.cookie(CookieName(c.ClientID), refresh, expires, sameSite))
+}
+
+// cookie returns an HttpOnly cookie for the whole site with the core sameSite setting.
+func (c *Cookies) cookie(name, value string, expires time.Time, sameSite string) *http.Cookie {
 	ck := &http.Cookie{
-		Name:     CookieName(c.ClientID),
-		Value:    refresh,
+		Name:     name,
+		Value:    value,
 		Path:     "/",
 		Expires:  expires,
 		HttpOnly: true,
@@ -106,7 +111,35 @@ func (c *Cookies) Set(w http.ResponseWriter, refresh string, expires time.Time, 
 			ck.SameSite = http.SameSiteNoneMode
 		}
 	}
-	http.SetCookie(w, ck)
+	return ck
+}
+
+// DeviceCookieName returns the name of the remember-this-device cookie: it
+// lets a browser that passed MFA skip it for the time the MFA policy allows.
+func DeviceCookieName(clientID string) string {
+	return "fe_device_" + strings.ReplaceAll(clientID, "-", "")
+}
+
+// SetDevice writes the remember-this-device cookie, like the refresh cookie
+// HttpOnly and with the core sameSite setting.
+func (c *Cookies) SetDevice(w http.ResponseWriter, device string, expires time.Time, sameSite string) {
+	http.SetCookie(w, c.cookie(DeviceCookieName(c.ClientID), device, expires, sameSite))
+}
+
+// SetNamed writes another cookie of the login flows (such as the one binding
+// a passwordless code to the browser that asked for it), HttpOnly and with
+// the core sameSite setting like the refresh cookie.
+func (c *Cookies) SetNamed(w http.ResponseWriter, name, value string, expires time.Time, sameSite string) {
+	http.SetCookie(w, c.cookie(name, value, expires, sameSite))
+}
+
+// ReadDevice returns the remember-this-device token the browser sent, or "".
+func (c *Cookies) ReadDevice(r *http.Request) string {
+	ck, err := r.Cookie(DeviceCookieName(c.ClientID))
+	if err != nil {
+		return ""
+	}
+	return ck.Value
 }
 
 // Clear removes the refresh cookie.

@@ -25,6 +25,12 @@ const (
 	ResetPassword Kind = "ResetPassword"
 	// VerifyNewEmail carries the code that proves a user owns an address added to its account.
 	VerifyNewEmail Kind = "VerifyNewEmail"
+	// MFAOTC carries a one-time code that proves a second factor (email code MFA).
+	MFAOTC Kind = "MFAOTC"
+	// MagicLink carries a one-time sign-in link (passwordless).
+	MagicLink Kind = "MagicLink"
+	// OTC carries a one-time sign-in code (passwordless).
+	OTC Kind = "OTC"
 )
 
 // Code kinds of the one-time links this package sends.
@@ -43,6 +49,7 @@ const (
 const (
 	ActivationPage    = "/account/activate"
 	PasswordResetPage = "/account/reset-password"
+	MagicLinkPage     = "/account/login/magic-link"
 )
 
 // Notifier renders messages and queues them.
@@ -82,6 +89,15 @@ var builtin = map[Kind]template{
 	VerifyNewEmail: newTemplate("Verify your email address",
 		"Hello{{if .Name}} {{.Name}}{{end}},\n\nTo add {{.Email}} to your account, enter this code: {{.Code}}\n\nThe code works once and expires on {{.Expires}}. If you did not ask for it, ignore this email.\n",
 		`<p>Hello{{if .Name}} {{.Name}}{{end}},</p><p>To add {{.Email}} to your account, enter this code: <b>{{.Code}}</b></p><p>The code works once and expires on {{.Expires}}. If you did not ask for it, ignore this email.</p>`),
+	MFAOTC: newTemplate("Your verification code",
+		"Hello{{if .Name}} {{.Name}}{{end}},\n\nYour verification code is {{.Code}}\n\nThe code works once and expires on {{.Expires}}. If you did not try to sign in, change your password.\n",
+		`<p>Hello{{if .Name}} {{.Name}}{{end}},</p><p>Your verification code is <b>{{.Code}}</b></p><p>The code works once and expires on {{.Expires}}. If you did not try to sign in, change your password.</p>`),
+	MagicLink: newTemplate("Your sign-in link",
+		"Hello{{if .Name}} {{.Name}}{{end}},\n\nSign in: {{.Link}}\n\nThe link works once and expires on {{.Expires}}. If you did not ask for it, ignore this email.\n",
+		`<p>Hello{{if .Name}} {{.Name}}{{end}},</p><p><a href="{{.Link}}">Sign in</a></p><p>The link works once and expires on {{.Expires}}. If you did not ask for it, ignore this email.</p>`),
+	OTC: newTemplate("Your sign-in code",
+		"Hello{{if .Name}} {{.Name}}{{end}},\n\nYour sign-in code is {{.Code}}\n\nThe code works once and expires on {{.Expires}}. If you did not ask for it, ignore this email.\n",
+		`<p>Hello{{if .Name}} {{.Name}}{{end}},</p><p>Your sign-in code is <b>{{.Code}}</b></p><p>The code works once and expires on {{.Expires}}. If you did not ask for it, ignore this email.</p>`),
 }
 
 // Vars are the values a template may use.
@@ -156,6 +172,11 @@ func (n *Notifier) ActivationLink(userID, token string) string {
 // PasswordResetLink returns the reset page's link for a user and token.
 func (n *Notifier) PasswordResetLink(userID, token string) string {
 	return n.pageLink(PasswordResetPage, userID, token)
+}
+
+// MagicLinkURL returns the sign-in page's link for a passwordless token.
+func (n *Notifier) MagicLinkURL(token string) string {
+	return n.BaseURL + MagicLinkPage + "?" + url.Values{"token": {token}}.Encode()
 }
 
 func (n *Notifier) pageLink(page, userID, token string) string {

@@ -88,8 +88,10 @@ func RoutePermissions() []RoutePermission {
 		{"PATCH /identity/resources/configurations/v1/mfa-policy", "fe.secure.write.securityPolicy"},
 		{"PUT /identity/resources/configurations/v1/mfa-policy", "fe.secure.write.securityPolicy"},
 		{"GET /identity/resources/configurations/v1/mfa-policy", "fe.secure.read.securityPolicy"},
-		{"GET /identity/resources/configurations/v1/mfa/strategies", "fe.secure.read.securityPolicy"},
-		{"POST /identity/resources/configurations/v1/mfa/strategies", "fe.secure.write.securityPolicy"},
+		// GET configurations/v1/mfa/strategies is left out: @frontegg/rest-api's
+		// getMFAStrategiesConfig reads it for any user enrolling a device.
+		// POST configurations/v1/mfa/strategies is vendor-only: it sets which
+		// methods the whole environment offers.
 		{"POST /identity/resources/configurations/v1/password", "fe.secure.write.securityPolicy"},
 		{"GET /identity/resources/configurations/v1/password", "fe.secure.read.securityPolicy"},
 		{"POST /identity/resources/configurations/v1/password-history-policy", "fe.secure.write.securityPolicy"},

@@ -196,3 +196,19 @@ func (tx *Tx) EndUserSessionsExcept(ctx context.Context, userID, keepID string, 
 	return returningIDs(ctx, tx, `UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL
 		RETURNING id`, userID, keepID, micros(now))
 }
+
+// StepUpSession records a second factor proven in a live session: its amr,
+// acr and auth_time change, and the tokens it issues from now on carry them.
+// It also adds the refresh token refreshHash to the session. It returns
+// iam.ErrNotFound when the session is not live at now.
+func (tx *Tx) StepUpSession(ctx context.Context, s *iam.Session, refreshHash string, refreshExpires, now time.Time) error {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET amr = $2, acr = $3, auth_time = $4, last_used_at = $5
+		WHERE id = $1 AND revoked_at IS NULL AND expires_at > $5`,
+		s.ID, strings.Join(s.AMR, " "), s.ACR, micros(s.AuthTime), micros(now))
+	if err := affectedOne(res, err); err != nil {
+		return err
+	}
+	_, err = tx.tx.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+		refreshHash, s.ID, micros(now), micros(refreshExpires))
+	return mapErr(err)
+}

@@ -307,7 +307,7 @@ func (db *DB) FindActiveAPITokenIDs(ctx context.Context, tokenType, tenantID str
 // grantsSQL lists what a token grants as ('r', role key) and ('p', permission
 // key) rows: the token's own roles and permissions, and for a personal token
 // the roles its user holds in the account. $1 token id, $2 the personal
-// token's user ('' for account tokens), $3 account.
+// token's user (empty for account tokens), $3 account.
 const grantsSQL = `WITH granted_roles AS (
 		SELECT role_id FROM api_token_roles WHERE token_id = $1
 		UNION SELECT role_id FROM user_roles WHERE user_id = $2 AND tenant_id = $3)

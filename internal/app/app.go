@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/apitokens"
 	"github.com/hatchid/hatch/internal/auth"
 	"github.com/hatchid/hatch/internal/config"
 	"github.com/hatchid/hatch/internal/login"
@@ -75,6 +76,8 @@ func domainHandlers(d *deps) []routable {
 		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings, Revocations: d.revocations, Now: d.now},
 		&tenants.Handler{DB: d.db, Revocations: d.revocations, Now: d.now},
 		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Now: d.now},
+		&apitokens.Handler{DB: d.db, Issuer: d.issuer, Settings: d.settings, Revocations: d.revocations,
+			SecretKey: d.env.secretKey, Now: d.now},
 	}
 }
 

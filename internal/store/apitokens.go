@@ -270,15 +270,20 @@ type ActiveAPIToken struct {
 // tokens, its user not locked. Otherwise it returns iam.ErrNotFound. Roles and
 // permissions are not read (FindAPITokenGrants).
 func (db *DB) FindActiveAPIToken(ctx context.Context, id string, now time.Time) (*ActiveAPIToken, error) {
+	st, err := db.prepared(ctx, db.r, findActiveAPITokenSQL)
+	if err != nil {
+		return nil, err
+	}
 	var a ActiveAPIToken
-	var err error
-	a.APIToken, err = scanAPIToken(db.r.QueryRowContext(ctx, `SELECT `+apiTokenColumns+`, COALESCE(u.email, ''), COALESCE(u.metadata, '')`+
-		activeAPITokenSQL+` AND t.id = $2`, micros(now), id), &a.UserEmail, &a.UserMetadata)
+	a.APIToken, err = scanAPIToken(st.QueryRowContext(ctx, micros(now), id), &a.UserEmail, &a.UserMetadata)
 	if err != nil {
 		return nil, err
 	}
 	return &a, nil
 }
+
+const findActiveAPITokenSQL = `SELECT ` + apiTokenColumns + `, COALESCE(u.email, ''), COALESCE(u.metadata, '')` +
+	activeAPITokenSQL + ` AND t.id = $2`
 
 // FindActiveAPITokenIDs returns the ids of the tokens of tokenType that work at
 // now (see FindActiveAPIToken), in tenantID or, when it is "", in every account.
@@ -325,7 +330,11 @@ func (db *DB) FindAPITokenGrants(ctx context.Context, t *iam.APIToken) (roles, p
 	if t.Personal() {
 		user = t.UserID
 	}
-	rows, err := db.r.QueryContext(ctx, grantsSQL, t.ID, user, t.TenantID)
+	st, err := db.prepared(ctx, db.r, grantsSQL)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := st.QueryContext(ctx, t.ID, user, t.TenantID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -395,25 +404,53 @@ type APITokenRefresh struct {
 // r.TokenID, in one transaction. Families are numbered per token; family n
 // takes slot n mod keep and so replaces family n - keep: a token never has
 // more than keep live families, and the authentication after the keep-th
-// invalidates the oldest. The token's row is locked for the transaction, so
-// concurrent authentications on any node are numbered without gaps or
-// repeats. It returns iam.ErrNotFound when the token is gone.
+// invalidates the oldest. Numbering increments the token's row, which locks
+// it until the transaction ends, so concurrent authentications on any node
+// are numbered without gaps or repeats. It returns iam.ErrNotFound when the
+// token is gone.
 func (db *DB) StartAPITokenFamily(ctx context.Context, r APITokenRefresh, keep int) error {
+	args := []any{r.TokenID, keep, r.FamilyID, r.Hash, micros(r.CreatedAt), micros(r.ExpiresAt)}
+	if db.Dialect == Postgres {
+		// One statement, so that the row lock lasts no network round trip.
+		st, err := db.prepared(ctx, db.w, startFamilyPostgresSQL)
+		if err != nil {
+			return err
+		}
+		res, err := st.ExecContext(ctx, args...)
+		return affectedOne(res, err)
+	}
+	count, err := db.prepared(ctx, db.w, countAuthenticationSQL)
+	if err != nil {
+		return err
+	}
+	insert, err := db.prepared(ctx, db.w, startFamilySQL)
+	if err != nil {
+		return err
+	}
 	return db.InTx(ctx, func(tx *Tx) error {
 		var n int64
-		err := tx.tx.QueryRowContext(ctx, `UPDATE api_tokens SET refresh_seq = refresh_seq + 1 WHERE id = $1 RETURNING refresh_seq`, r.TokenID).Scan(&n)
-		if err != nil {
+		if err := tx.tx.StmtContext(ctx, count).QueryRowContext(ctx, r.TokenID).Scan(&n); err != nil {
 			return mapErr(err)
 		}
-		_, err = tx.tx.ExecContext(ctx, `INSERT INTO api_token_refresh_tokens (token_id, slot, seq, family_id, hash, prev_hash, created_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5, NULL, $6, $7)
-			ON CONFLICT (token_id, slot) DO UPDATE SET seq = excluded.seq, family_id = excluded.family_id, hash = excluded.hash,
-				prev_hash = NULL, created_at = excluded.created_at, expires_at = excluded.expires_at
-			WHERE api_token_refresh_tokens.seq < excluded.seq`,
-			r.TokenID, (n-1)%int64(keep), n, r.FamilyID, r.Hash, micros(r.CreatedAt), micros(r.ExpiresAt))
+		_, err := tx.tx.StmtContext(ctx, insert).ExecContext(ctx, append(args, n)...)
 		return mapAPITokenErr(err)
 	})
 }
+
+const (
+	countAuthenticationSQL = `UPDATE api_tokens SET refresh_seq = refresh_seq + 1 WHERE id = $1 RETURNING refresh_seq`
+	startFamilySQL         = `INSERT INTO api_token_refresh_tokens (token_id, slot, seq, family_id, hash, prev_hash, created_at, expires_at)
+		VALUES ($1, ($7 - 1) % $2, $7, $3, $4, NULL, $5, $6)` + familyUpsertSQL
+	startFamilyPostgresSQL = `WITH n AS (` + countAuthenticationSQL + `)
+		INSERT INTO api_token_refresh_tokens (token_id, slot, seq, family_id, hash, prev_hash, created_at, expires_at)
+		SELECT $1, (refresh_seq - 1) % $2, refresh_seq, $3, $4, NULL, $5, $6 FROM n` + familyUpsertSQL
+)
+
+// familyUpsertSQL puts a new family in its slot. The seq guard keeps a slot
+// from ever going back to an older family.
+const familyUpsertSQL = ` ON CONFLICT (token_id, slot) DO UPDATE SET seq = excluded.seq, family_id = excluded.family_id,
+	hash = excluded.hash, prev_hash = NULL, created_at = excluded.created_at, expires_at = excluded.expires_at
+	WHERE api_token_refresh_tokens.seq < excluded.seq`
 
 // RotateAPITokenRefresh spends the refresh token oldHash and makes newHash its
 // family's live token until expires, in one statement, and returns the
@@ -426,8 +463,12 @@ func (db *DB) StartAPITokenFamily(ctx context.Context, r APITokenRefresh, keep i
 // access tokens are refused too. Older spent tokens are not kept and are
 // simply unknown.
 func (db *DB) RotateAPITokenRefresh(ctx context.Context, oldHash, newHash string, now, expires time.Time) (tokenID, familyID string, err error) {
-	err = db.w.QueryRowContext(ctx, `UPDATE api_token_refresh_tokens SET hash = $2, prev_hash = $1, expires_at = $4
-		WHERE hash = $1 AND expires_at > $3 RETURNING token_id, family_id`, oldHash, newHash, micros(now), micros(expires)).Scan(&tokenID, &familyID)
+	st, err := db.prepared(ctx, db.w, `UPDATE api_token_refresh_tokens SET hash = $2, prev_hash = $1, expires_at = $4
+		WHERE hash = $1 AND expires_at > $3 RETURNING token_id, family_id`)
+	if err != nil {
+		return "", "", err
+	}
+	err = st.QueryRowContext(ctx, oldHash, newHash, micros(now), micros(expires)).Scan(&tokenID, &familyID)
 	if err == nil || !errors.Is(err, sql.ErrNoRows) {
 		return tokenID, familyID, mapErr(err)
 	}

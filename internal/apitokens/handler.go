@@ -68,7 +68,9 @@ func accountScope(r *http.Request) (scope, error) {
 	return scope{caller: p, tenantID: p.TenantID, userID: p.UserID}, nil
 }
 
-// userScope is accountScope for personal tokens, which need a user.
+// userScope is accountScope for personal tokens, which need a user. Of API
+// tokens only personal ones act as a user here: an account token made by a
+// user must not mint tokens carrying that user's roles.
 func userScope(r *http.Request) (scope, error) {
 	s, err := accountScope(r)
 	switch {
@@ -76,7 +78,7 @@ func userScope(r *http.Request) (scope, error) {
 		return s, err
 	case s.userID == "" && s.caller.IsVendor():
 		return s, iam.Invalid("frontegg-user-id header is required")
-	case s.userID == "":
+	case s.userID == "", s.caller.Kind == iam.CallerAPIToken && s.caller.TokenType != iam.TokenTypeUserAPI:
 		return s, iam.Forbidden("Personal tokens belong to a user; this token acts for no user")
 	}
 	return s, nil

@@ -100,10 +100,18 @@ func TestPersonalTokensNeedAUser(t *testing.T) {
 				f.adminC.Do(t, "POST", path, body).WantError(t, 400, want)
 			}
 		}
-		// An account token made by the vendor acts for nobody.
-		tok := createTenantToken(t, f.vendor(t), map[string]any{"roleIds": []string{f.roles["Admin"].ID}})
-		jwt := authenticate(t, s, tok.ClientID, tok.Secret).AccessToken
-		bearer(s, jwt).Do(t, "POST", userTokensPath, map[string]any{}).WantError(t, 403, "Personal tokens belong to a user")
-		bearer(s, jwt).Do(t, "GET", userAccessPath, nil).WantError(t, 403, "Personal tokens belong to a user")
+		// Account tokens act for nobody here, even one a user made: it must not
+		// mint tokens carrying that user's roles.
+		for _, maker := range []*apitest.Client{f.vendor(t), f.adminC} {
+			tok := createTenantToken(t, maker, map[string]any{"permissionIds": []string{f.perms["fe.secure.write.userApiTokens"], f.perms["fe.secure.read.userApiTokens"]}})
+			jwt := authenticate(t, s, tok.ClientID, tok.Secret).AccessToken
+			bearer(s, jwt).Do(t, "POST", userTokensPath, map[string]any{}).WantError(t, 403, "Personal tokens belong to a user")
+			bearer(s, jwt).Do(t, "GET", userAccessPath, nil).WantError(t, 403, "Personal tokens belong to a user")
+		}
+		// A personal token may manage its user's personal tokens.
+		var own created
+		f.adminC.Do(t, "POST", userTokensPath, map[string]any{}).Want(t, 201).JSON(t, &own)
+		jwt := authenticate(t, s, own.ClientID, own.Secret).AccessToken
+		bearer(s, jwt).Do(t, "POST", userAccessPath, map[string]any{}).Want(t, 201)
 	})
 }

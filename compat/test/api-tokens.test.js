@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HATCH_API_KEY, HATCH_CLIENT_ID, HATCH_URL } from '../lib/env.js';
 import { call, configure, createTenant, createUser, decodeJwt, vendorToken } from '../lib/hatch.js';
+import { rejection, runMiddleware } from '../lib/middleware.js';
 
 // The SDK reads its URLs from the environment when it is first loaded.
 process.env.FRONTEGG_API_GATEWAY_URL = HATCH_URL;
@@ -30,30 +31,6 @@ async function must(what, promise, status) {
     throw new Error(`${what}: HTTP ${res.status} ${res.text}`);
   }
   return res.json;
-}
-
-// The SDK rejects with plain {statusCode, message} objects.
-async function rejection(promise) {
-  try {
-    return { resolved: await promise };
-  } catch (e) {
-    return e;
-  }
-}
-
-// Runs an Express-style middleware with a minimal req/res (as node-client.test.js does).
-function runMiddleware(middleware, headers) {
-  return new Promise((resolve) => {
-    const outcome = { status: undefined, sent: undefined, nextArgs: undefined };
-    const req = { header: (name) => headers[name.toLowerCase()] };
-    outcome.req = req;
-    const res = {
-      status(code) { outcome.status = code; return res; },
-      send(body) { outcome.sent = body; return res; },
-    };
-    Promise.resolve(middleware(req, res, (...args) => { outcome.nextArgs = args; resolve(outcome); }))
-      .then(() => { if (outcome.nextArgs === undefined) resolve(outcome); });
-  });
 }
 
 // Runs fn with this process's clock moved to `seconds` (unix) — jsonwebtoken checks exp against Date.now().

@@ -63,16 +63,7 @@ func (h *Handler) createUserAccessToken(w http.ResponseWriter, r *http.Request) 
 // carries sub (the token's id), tenantId and, for personal tokens, userId;
 // it expires with the token, or never.
 func (h *Handler) createAccessToken(w http.ResponseWriter, r *http.Request, s scope, tokenType string) error {
-	var req tokenRequest
-	if err := api.Decode(r, &req); err != nil {
-		return err
-	}
-	req.PermissionIDs = nil // access tokens grant roles only
-	ctx := r.Context()
-	if _, err := h.enabled(ctx); err != nil {
-		return err
-	}
-	t, err := h.newToken(r, s, &req, tokenType)
+	t, err := h.newToken(r, s, tokenType)
 	if err != nil {
 		return err
 	}
@@ -85,7 +76,7 @@ func (h *Handler) createAccessToken(w http.ResponseWriter, r *http.Request, s sc
 	if err != nil {
 		return err
 	}
-	if err := h.DB.CreateAPIToken(ctx, t); err != nil {
+	if err := h.DB.CreateAPIToken(r.Context(), t); err != nil {
 		return storeError(err)
 	}
 	return api.Created(w, accessTokenOut(t, secret))

@@ -100,16 +100,24 @@ func newBenchToken(b *testing.B, rawURL string) *benchToken {
 	return bt
 }
 
-// post calls the handler and decodes a 2xx answer into out.
-func (bt *benchToken) post(b *testing.B, path string, body any, header http.Header, out any) {
-	raw, _ := json.Marshal(body)
-	req := httptest.NewRequest("POST", path, bytes.NewReader(raw))
-	for k, v := range header {
-		req.Header[k] = v
+// serve POSTs the JSON body to path through the handler.
+func (bt *benchToken) serve(path string, body []byte, header ...http.Header) *httptest.ResponseRecorder {
+	req := httptest.NewRequest("POST", path, bytes.NewReader(body))
+	for _, h := range header {
+		for k, v := range h {
+			req.Header[k] = v
+		}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	bt.h.ServeHTTP(rec, req)
+	return rec
+}
+
+// post serves body and decodes a 2xx answer into out.
+func (bt *benchToken) post(b *testing.B, path string, body any, header http.Header, out any) {
+	raw, _ := json.Marshal(body)
+	rec := bt.serve(path, raw, header)
 	if rec.Code/100 != 2 {
 		b.Fatalf("POST %s: %d %s", path, rec.Code, rec.Body)
 	}
@@ -129,10 +137,7 @@ func BenchmarkAuthenticateClientCredentials(b *testing.B) {
 		b.ResetTimer()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				req := httptest.NewRequest("POST", "/identity/resources/auth/v2/api-token", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				rec := httptest.NewRecorder()
-				bt.h.ServeHTTP(rec, req)
+				rec := bt.serve("/identity/resources/auth/v2/api-token", body)
 				if rec.Code != 200 {
 					b.Errorf("status %d: %s", rec.Code, rec.Body)
 					return
@@ -155,10 +160,7 @@ func BenchmarkRefreshAPIToken(b *testing.B) {
 			bt.post(b, "/identity/resources/auth/v2/api-token", map[string]string{"clientId": bt.clientID, "secret": bt.secret}, nil, &res)
 			for pb.Next() {
 				body, _ := json.Marshal(map[string]string{"refreshToken": res.RefreshToken})
-				req := httptest.NewRequest("POST", "/identity/resources/auth/v2/api-token/token/refresh", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				rec := httptest.NewRecorder()
-				bt.h.ServeHTTP(rec, req)
+				rec := bt.serve("/identity/resources/auth/v2/api-token/token/refresh", body)
 				if rec.Code != 200 {
 					b.Errorf("status %d: %s", rec.Code, rec.Body)
 					return

@@ -57,30 +57,38 @@ func (h *Handler) createTenantAPIToken(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	var req tokenRequest
-	if err := api.Decode(r, &req); err != nil {
-		return err
-	}
-	ctx := r.Context()
-	if _, err := h.enabled(ctx); err != nil {
-		return err
-	}
-	t, err := h.newToken(r, s, &req, iam.TokenTypeTenantAPI)
+	return h.createClientCredentials(w, r, s, iam.TokenTypeTenantAPI, func(t *iam.APIToken, secret string) any {
+		return tenantAPITokenOut(t, secret)
+	})
+}
+
+// createClientCredentials makes a client-credential token of tokenType in s
+// and answers with out(token, secret): the only time the secret is shown.
+func (h *Handler) createClientCredentials(w http.ResponseWriter, r *http.Request, s scope, tokenType string, out func(*iam.APIToken, string) any) error {
+	t, err := h.newToken(r, s, tokenType)
 	if err != nil {
 		return err
 	}
 	var secret string
 	t.ID, secret, t.SecretHash = h.newClientCredentials()
-	if err := h.DB.CreateAPIToken(ctx, t); err != nil {
+	if err := h.DB.CreateAPIToken(r.Context(), t); err != nil {
 		return storeError(err)
 	}
-	return api.Created(w, tenantAPITokenOut(t, secret))
+	return api.Created(w, out(t, secret))
 }
 
-// newToken builds a token of tokenType from a create request: description,
-// metadata, expiry and, for account tokens, the checked grants. Personal
-// tokens ignore grants: they carry their user's roles.
-func (h *Handler) newToken(r *http.Request, s scope, req *tokenRequest, tokenType string) (*iam.APIToken, error) {
+// newToken builds a token of tokenType from the create request in r's body:
+// description, metadata, expiry and, for account tokens, the checked grants
+// (access tokens grant roles only). Personal tokens ignore grants: they carry
+// their user's roles. It answers errDisabled when API tokens are off.
+func (h *Handler) newToken(r *http.Request, s scope, tokenType string) (*iam.APIToken, error) {
+	var req tokenRequest
+	if err := api.Decode(r, &req); err != nil {
+		return nil, err
+	}
+	if _, err := h.enabled(r.Context()); err != nil {
+		return nil, err
+	}
 	now := h.Now()
 	t := &iam.APIToken{Type: tokenType, TenantID: s.tenantID, CreatedByUserID: s.userID, CreatedAt: now, UpdatedAt: now}
 	if t.Personal() {
@@ -98,6 +106,9 @@ func (h *Handler) newToken(r *http.Request, s scope, req *tokenRequest, tokenTyp
 	}
 	if t.Personal() {
 		return t, nil
+	}
+	if tokenType == iam.TokenTypeTenantAccess {
+		req.PermissionIDs = nil
 	}
 	if t.RoleIDs, t.PermissionIDs, err = req.grants(); err != nil {
 		return nil, err

@@ -33,24 +33,9 @@ func (h *Handler) createUserAPIToken(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	var req tokenRequest
-	if err := api.Decode(r, &req); err != nil {
-		return err
-	}
-	ctx := r.Context()
-	if _, err := h.enabled(ctx); err != nil {
-		return err
-	}
-	t, err := h.newToken(r, s, &req, iam.TokenTypeUserAPI)
-	if err != nil {
-		return err
-	}
-	var secret string
-	t.ID, secret, t.SecretHash = h.newClientCredentials()
-	if err := h.DB.CreateAPIToken(ctx, t); err != nil {
-		return storeError(err)
-	}
-	return api.Created(w, userAPITokenOut(t, secret))
+	return h.createClientCredentials(w, r, s, iam.TokenTypeUserAPI, func(t *iam.APIToken, secret string) any {
+		return userAPITokenOut(t, secret)
+	})
 }
 
 // listUserAPITokens lists the user's personal client-credential tokens in the account.

@@ -293,18 +293,22 @@ func (db *DB) FindActiveAPITokenIDs(ctx context.Context, tokenType, tenantID str
 		q += ` AND t.tenant_id = $3`
 		args = append(args, tenantID)
 	}
-	rows, err := db.r.QueryContext(ctx, q+` ORDER BY t.id`, args...)
+	return scanStrings(db.r.QueryContext(ctx, q+` ORDER BY t.id`, args...))
+}
+
+// scanStrings reads a one-column result; an empty result is an empty slice.
+func scanStrings(rows *sql.Rows, err error) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []string{}
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var s string
+		if err := rows.Scan(&s); err != nil {
 			return nil, err
 		}
-		out = append(out, id)
+		out = append(out, s)
 	}
 	return out, rows.Err()
 }
@@ -375,20 +379,7 @@ func (db *DB) FindPermissionKeys(ctx context.Context, roleIDs, permissionIDs []s
 	if len(cond) == 2 {
 		where += " OR " + cond[1]
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT DISTINCT key FROM permissions WHERE `+where+` ORDER BY key`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var key string
-		if err := rows.Scan(&key); err != nil {
-			return nil, err
-		}
-		out = append(out, key)
-	}
-	return out, rows.Err()
+	return scanStrings(db.r.QueryContext(ctx, `SELECT DISTINCT key FROM permissions WHERE `+where+` ORDER BY key`, args...))
 }
 
 // APITokenRefresh is a refresh token of a client-credential token, stored by hash.

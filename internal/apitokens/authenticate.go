@@ -90,6 +90,9 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) error {
 }
 
 // refresh rotates a refresh token and issues a new access JWT in its family.
+// The token is spent before its API token is checked: when that no longer
+// works the refresh is refused all the same, and a client whose token is
+// reinstated authenticates again with its credentials.
 func (h *Handler) refresh(w http.ResponseWriter, r *http.Request) error {
 	var req refreshRequest
 	if err := api.Decode(r, &req); err != nil {

@@ -200,3 +200,11 @@ func nullable(s string) *string {
 	}
 	return &s
 }
+
+// nonNil renders a nil list as [].
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -36,13 +36,6 @@ func tenantAPITokenOut(t *iam.APIToken, secret string) tenantAPITokenJSON {
 	}
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 // newClientCredentials returns a client ID and a 256-bit secret, with the
 // secret's keyed hash to store.
 func (h *Handler) newClientCredentials() (clientID, secret, hash string) {

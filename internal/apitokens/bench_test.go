@@ -1,3 +1,5 @@
+//go:build linux
+
 package apitokens_test
 
 import (
@@ -7,13 +9,20 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -28,15 +37,80 @@ import (
 
 // The client-credential routes through the real HTTP handler (middleware,
 // router, store, signing) on SQLite and, when HATCH_TEST_POSTGRES_URL is set,
-// PostgreSQL, with 8 concurrent requests per CPU (as a server has many clients;
-// with one a CPU would wait idle on each database round trip). Read them against the raw RS256
-// signature each request makes: BenchmarkRawRS256Sign in internal/token (one
-// CPU) and BenchmarkRawRS256SignParallel below (every CPU).
+// PostgreSQL, with benchParallelism requests in flight per CPU (as a server
+// has many clients; with one, a CPU would wait idle on each database round
+// trip). Read them against the raw RS256 signature each request makes:
+// BenchmarkRawRS256Sign in internal/token (one CPU) and
+// BenchmarkRawRS256SignParallel below (every CPU).
+//
+// Besides ns/op, which depends on whatever else the machine runs, each
+// reports cpu-ns/op: the CPU time per request of this process plus, with
+// PostgreSQL, of the server processes serving its connections (found by
+// application_name in pg_stat_activity, read from /proc; Linux only).
 
-// benchToken is a server with one account API token granting a role with two permissions.
+// benchToken is a server with benchTokens account API tokens, each granting
+// a role with two permissions.
 type benchToken struct {
-	h                http.Handler
-	clientID, secret string
+	h      http.Handler
+	tokens []credentials
+	pg     *sql.DB // PostgreSQL only: where to find the server processes
+	pgApp  string  // the application_name of the server's connections
+}
+
+type credentials struct{ ClientID, Secret string }
+
+// benchTokens is how many tokens the server has: one per client in flight.
+const benchTokens = 32
+
+// runParallel is b.RunParallel with benchParallelism clients per CPU, and
+// reports cpu-ns/op. bt is nil for benchmarks without a server.
+func runParallel(b *testing.B, bt *benchToken, body func(*testing.PB)) {
+	b.SetParallelism(benchParallelism)
+	before := bt.cpuTime(b)
+	b.ResetTimer()
+	b.RunParallel(body)
+	b.StopTimer()
+	after := bt.cpuTime(b)
+	var used time.Duration
+	for pid, t := range after {
+		used += t - before[pid]
+	}
+	b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
+
+// cpuTime returns the CPU time used so far by this process (pid 0) and by the
+// PostgreSQL backends of bt's connections.
+func (bt *benchToken) cpuTime(b *testing.B) map[int]time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	out := map[int]time.Duration{0: time.Duration(ru.Utime.Nano() + ru.Stime.Nano())}
+	if bt == nil || bt.pg == nil {
+		return out
+	}
+	rows, err := bt.pg.Query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, bt.pgApp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid int
+		if err := rows.Scan(&pid); err != nil {
+			b.Fatal(err)
+		}
+		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue // gone, or the server is on another machine
+		}
+		// Fields after the parenthesised command name: utime and stime are the
+		// 12th and 13th, in clock ticks (100 a second on Linux).
+		fields := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
+		utime, _ := strconv.ParseInt(fields[11], 10, 64)
+		stime, _ := strconv.ParseInt(fields[12], 10, 64)
+		out[pid] = time.Duration(utime+stime) * 10 * time.Millisecond
+	}
+	return out
 }
 
 // benchParallelism is how many requests per CPU are in flight at once.
@@ -48,7 +122,21 @@ func eachBenchDB(b *testing.B, fn func(b *testing.B, bt *benchToken)) {
 	})
 	if base := os.Getenv(storetest.EnvPostgres); base != "" {
 		b.Run("postgres", func(b *testing.B) {
-			fn(b, newBenchToken(b, storetest.PostgresSchema(b, base)))
+			u, err := url.Parse(storetest.PostgresSchema(b, base))
+			if err != nil {
+				b.Fatal(err)
+			}
+			app := "hatch-bench-" + uuid.NewString()[:8]
+			q := u.Query()
+			q.Set("application_name", app)
+			u.RawQuery = q.Encode()
+			bt := newBenchToken(b, u.String())
+			if bt.pg, err = sql.Open("pgx", base); err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { bt.pg.Close() })
+			bt.pgApp = app
+			fn(b, bt)
 		})
 	}
 }
@@ -93,10 +181,11 @@ func newBenchToken(b *testing.B, rawURL string) *benchToken {
 	bt := &benchToken{h: a.Handler()}
 	var vendor struct{ Token string }
 	bt.post(b, "/auth/vendor", map[string]string{"clientId": cfg.ClientID, "secret": cfg.APIKey}, nil, &vendor)
-	var tok struct{ ClientID, Secret string }
-	bt.post(b, "/identity/resources/tenants/api-tokens/v2", map[string]any{"roleIds": []string{role.ID}, "metadata": map[string]string{"service": "billing"}},
-		http.Header{"Authorization": {"Bearer " + vendor.Token}, "Frontegg-Tenant-Id": {tn.TenantID}}, &tok)
-	bt.clientID, bt.secret = tok.ClientID, tok.Secret
+	bt.tokens = make([]credentials, benchTokens)
+	for i := range bt.tokens {
+		bt.post(b, "/identity/resources/tenants/api-tokens/v2", map[string]any{"roleIds": []string{role.ID}, "metadata": map[string]string{"service": "billing"}},
+			http.Header{"Authorization": {"Bearer " + vendor.Token}, "Frontegg-Tenant-Id": {tn.TenantID}}, &bt.tokens[i])
+	}
 	return bt
 }
 
@@ -128,36 +217,44 @@ func (bt *benchToken) post(b *testing.B, path string, body any, header http.Head
 	}
 }
 
-// BenchmarkAuthenticateClientCredentials is POST /identity/resources/auth/v2/api-token
-// with one token from every goroutine (its refresh families all rotate through its 100 slots).
+// BenchmarkAuthenticateClientCredentials is POST /identity/resources/auth/v2/api-token,
+// by clients that each have their own token (token-per-client) and by clients
+// that all share one (one-token: its authentications are numbered one at a
+// time, and its refresh families rotate through its 100 slots).
 func BenchmarkAuthenticateClientCredentials(b *testing.B) {
 	eachBenchDB(b, func(b *testing.B, bt *benchToken) {
-		body, _ := json.Marshal(map[string]string{"clientId": bt.clientID, "secret": bt.secret})
-		b.SetParallelism(benchParallelism)
-		b.ResetTimer()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				rec := bt.serve("/identity/resources/auth/v2/api-token", body)
-				if rec.Code != 200 {
-					b.Errorf("status %d: %s", rec.Code, rec.Body)
-					return
-				}
-			}
-		})
+		for _, shared := range []bool{false, true} {
+			name := map[bool]string{false: "token-per-client", true: "one-token"}[shared]
+			b.Run(name, func(b *testing.B) {
+				var clients atomic.Int64
+				runParallel(b, bt, func(pb *testing.PB) {
+					tok := bt.tokens[0]
+					if !shared {
+						tok = bt.tokens[int(clients.Add(1))%len(bt.tokens)]
+					}
+					body, _ := json.Marshal(map[string]string{"clientId": tok.ClientID, "secret": tok.Secret})
+					for pb.Next() {
+						rec := bt.serve("/identity/resources/auth/v2/api-token", body)
+						if rec.Code != 200 {
+							b.Errorf("status %d: %s", rec.Code, rec.Body)
+							return
+						}
+					}
+				})
+			})
+		}
 	})
 }
 
 // BenchmarkRefreshAPIToken is POST /identity/resources/auth/v2/api-token/token/refresh,
-// each goroutine rotating its own family of the one token.
+// each client rotating its own family of one token.
 func BenchmarkRefreshAPIToken(b *testing.B) {
 	eachBenchDB(b, func(b *testing.B, bt *benchToken) {
-		b.SetParallelism(benchParallelism)
-		b.ResetTimer()
-		b.RunParallel(func(pb *testing.PB) {
+		runParallel(b, bt, func(pb *testing.PB) {
 			var res struct {
 				RefreshToken string `json:"refresh_token"`
 			}
-			bt.post(b, "/identity/resources/auth/v2/api-token", map[string]string{"clientId": bt.clientID, "secret": bt.secret}, nil, &res)
+			bt.post(b, "/identity/resources/auth/v2/api-token", bt.tokens[0], nil, &res)
 			for pb.Next() {
 				body, _ := json.Marshal(map[string]string{"refreshToken": res.RefreshToken})
 				rec := bt.serve("/identity/resources/auth/v2/api-token/token/refresh", body)
@@ -180,7 +277,7 @@ func BenchmarkRawRS256SignParallel(b *testing.B) {
 	priv, _ := rsa.GenerateKey(rand.Reader, 2048)
 	priv.Precompute()
 	sum := sha256.Sum256([]byte("payload"))
-	b.RunParallel(func(pb *testing.PB) {
+	runParallel(b, nil, func(pb *testing.PB) {
 		for pb.Next() {
 			if _, err := rsa.SignPKCS1v15(nil, priv, crypto.SHA256, sum[:]); err != nil {
 				b.Error(err)

@@ -66,10 +66,6 @@ func (h *Handler) accessTokenData(w http.ResponseWriter, r *http.Request, tokenT
 	case err != nil:
 		return err
 	}
-	roles, permissions, err := h.DB.FindAPITokenGrants(ctx, t.APIToken)
-	if err != nil {
-		return err
-	}
-	return api.OK(w, accessTokenDataJSON{ID: t.ID, TenantID: t.TenantID, UserID: t.UserID, Roles: roles,
-		Permissions: permissions, Expires: expiresJSON(t.ExpiresAt)})
+	return api.OK(w, accessTokenDataJSON{ID: t.ID, TenantID: t.TenantID, UserID: t.UserID, Roles: t.Roles,
+		Permissions: t.Permissions, Expires: expiresJSON(t.ExpiresAt)})
 }

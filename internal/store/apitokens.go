@@ -247,48 +247,86 @@ func revokeAPIToken(ctx context.Context, q querier, id string, now time.Time) er
 	return mapErr(err)
 }
 
-// activeAPITokenSQL joins a token (t) with what keeps it working: its account
-// (not locked), its owner's membership (not disabled) and, for personal
-// tokens, its user (u, not locked). $1 is now.
-const activeAPITokenSQL = ` FROM api_tokens t
+// activeAPITokenFrom and activeAPITokenWhere join a token (t) with what keeps
+// it working: its account (not locked), its owner's membership (not
+// disabled) and, for personal tokens, its user (u, not locked). $1 is now.
+const (
+	activeAPITokenFrom = ` FROM api_tokens t
 	JOIN tenants tn ON tn.tenant_id = t.tenant_id
 	LEFT JOIN user_tenants m ON m.user_id = t.owner_user_id AND m.tenant_id = t.tenant_id
-	LEFT JOIN users u ON u.id = t.user_id
-	WHERE (t.expires_at IS NULL OR t.expires_at > $1) AND tn.locked = FALSE
+	LEFT JOIN users u ON u.id = t.user_id`
+	activeAPITokenWhere = ` WHERE (t.expires_at IS NULL OR t.expires_at > $1) AND tn.locked = FALSE
 	AND COALESCE(m.disabled, FALSE) = FALSE AND COALESCE(u.locked, FALSE) = FALSE`
+)
 
-// ActiveAPIToken is a token that works at the time it was read, with what its
-// access tokens carry of its user (personal tokens only).
+// ActiveAPIToken is a token that works at the time it was read, with the role
+// and permission keys it grants then and what its access tokens carry of its
+// user (personal tokens only).
 type ActiveAPIToken struct {
 	*iam.APIToken
+	Roles        []string
+	Permissions  []string
 	UserEmail    string
 	UserMetadata string
 }
 
 // FindActiveAPIToken returns the token id if it works at now: not expired, its
 // account not locked, its owner still an enabled member and, for personal
-// tokens, its user not locked. Otherwise it returns iam.ErrNotFound. Roles and
-// permissions are not read (FindAPITokenGrants).
+// tokens, its user not locked. Otherwise it returns iam.ErrNotFound. It reads
+// what the token grants in the same query: an account token's roles and
+// permissions; a personal token's user's roles in the account, so that it
+// never grants more than the user holds.
 func (db *DB) FindActiveAPIToken(ctx context.Context, id string, now time.Time) (*ActiveAPIToken, error) {
 	st, err := db.prepared(ctx, db.r, findActiveAPITokenSQL)
 	if err != nil {
 		return nil, err
 	}
-	var a ActiveAPIToken
-	a.APIToken, err = scanAPIToken(st.QueryRowContext(ctx, micros(now), id), &a.UserEmail, &a.UserMetadata)
+	rows, err := st.QueryContext(ctx, micros(now), id)
 	if err != nil {
 		return nil, err
+	}
+	defer rows.Close()
+	a := ActiveAPIToken{Roles: []string{}, Permissions: []string{}}
+	for rows.Next() {
+		var kind, key sql.NullString
+		t, err := scanAPIToken(rows, &a.UserEmail, &a.UserMetadata, &kind, &key)
+		if err != nil {
+			return nil, err
+		}
+		a.APIToken = t
+		switch kind.String {
+		case "r":
+			a.Roles = append(a.Roles, key.String)
+		case "p":
+			a.Permissions = append(a.Permissions, key.String)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if a.APIToken == nil {
+		return nil, iam.ErrNotFound
 	}
 	return &a, nil
 }
 
-const findActiveAPITokenSQL = `SELECT ` + apiTokenColumns + `, COALESCE(u.email, ''), COALESCE(u.metadata, '')` +
-	activeAPITokenSQL + ` AND t.id = $2`
+// findActiveAPITokenSQL is the token ($2) if active at $1, once per role or
+// permission it grants (kind 'r' or 'p', and the key), or once with NULLs.
+const findActiveAPITokenSQL = `WITH granted_roles AS (
+		SELECT role_id FROM api_token_roles WHERE token_id = $2
+		UNION SELECT ur.role_id FROM user_roles ur JOIN api_tokens p ON ur.user_id = p.user_id AND ur.tenant_id = p.tenant_id WHERE p.id = $2),
+	grants (kind, grant_key) AS (
+		SELECT 'r', key FROM roles WHERE id IN (SELECT role_id FROM granted_roles)
+		UNION SELECT 'p', key FROM permissions
+		WHERE id IN (SELECT permission_id FROM role_permissions WHERE role_id IN (SELECT role_id FROM granted_roles))
+			OR id IN (SELECT permission_id FROM api_token_permissions WHERE token_id = $2))
+	SELECT ` + apiTokenColumns + `, COALESCE(u.email, ''), COALESCE(u.metadata, ''), g.kind, g.grant_key` +
+	activeAPITokenFrom + ` LEFT JOIN grants g ON TRUE` + activeAPITokenWhere + ` AND t.id = $2 ORDER BY g.kind, g.grant_key`
 
 // FindActiveAPITokenIDs returns the ids of the tokens of tokenType that work at
 // now (see FindActiveAPIToken), in tenantID or, when it is "", in every account.
 func (db *DB) FindActiveAPITokenIDs(ctx context.Context, tokenType, tenantID string, now time.Time) ([]string, error) {
-	q, args := `SELECT t.id`+activeAPITokenSQL+` AND t.type = $2`, []any{micros(now), tokenType}
+	q, args := `SELECT t.id`+activeAPITokenFrom+activeAPITokenWhere+` AND t.type = $2`, []any{micros(now), tokenType}
 	if tenantID != "" {
 		q += ` AND t.tenant_id = $3`
 		args = append(args, tenantID)
@@ -311,51 +349,6 @@ func scanStrings(rows *sql.Rows, err error) ([]string, error) {
 		out = append(out, s)
 	}
 	return out, rows.Err()
-}
-
-// grantsSQL lists what a token grants as ('r', role key) and ('p', permission
-// key) rows: the token's own roles and permissions, and for a personal token
-// the roles its user holds in the account. $1 token id, $2 the personal
-// token's user (empty for account tokens), $3 account.
-const grantsSQL = `WITH granted_roles AS (
-		SELECT role_id FROM api_token_roles WHERE token_id = $1
-		UNION SELECT role_id FROM user_roles WHERE user_id = $2 AND tenant_id = $3)
-	SELECT 'r', key FROM roles WHERE id IN (SELECT role_id FROM granted_roles)
-	UNION
-	SELECT 'p', key FROM permissions WHERE id IN (SELECT permission_id FROM role_permissions WHERE role_id IN (SELECT role_id FROM granted_roles))
-		OR id IN (SELECT permission_id FROM api_token_permissions WHERE token_id = $1)
-	ORDER BY 1, 2`
-
-// FindAPITokenGrants returns the role keys and permission keys t grants now,
-// in one query: an account token's roles and permissions; a personal token's
-// user's roles in the account, so it never grants more than the user holds.
-func (db *DB) FindAPITokenGrants(ctx context.Context, t *iam.APIToken) (roles, permissions []string, err error) {
-	user := ""
-	if t.Personal() {
-		user = t.UserID
-	}
-	st, err := db.prepared(ctx, db.r, grantsSQL)
-	if err != nil {
-		return nil, nil, err
-	}
-	rows, err := st.QueryContext(ctx, t.ID, user, t.TenantID)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	roles, permissions = []string{}, []string{}
-	for rows.Next() {
-		var kind, key string
-		if err := rows.Scan(&kind, &key); err != nil {
-			return nil, nil, err
-		}
-		if kind == "r" {
-			roles = append(roles, key)
-		} else {
-			permissions = append(permissions, key)
-		}
-	}
-	return roles, permissions, rows.Err()
 }
 
 // FindPermissionKeys returns the keys of the permissions that roleIDs hold and

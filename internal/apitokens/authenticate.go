@@ -42,8 +42,9 @@ var (
 
 // authenticate exchanges a client ID and secret for an access JWT and the
 // first refresh token of a new family. Cost: one indexed read of the token
-// (with what keeps it working), one keyed hash, one read of its grants, one
-// short transaction and one RS256 signature.
+// with its grants and what keeps it working, one keyed hash, one RS256
+// signature and one write (a single statement on PostgreSQL, a short
+// transaction on SQLite).
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) error {
 	var req authRequest
 	if err := api.Decode(r, &req); err != nil {

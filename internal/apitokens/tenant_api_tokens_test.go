@@ -163,7 +163,9 @@ func TestTenantAPITokenBadInput(t *testing.T) {
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				f.vendor(t).Do(t, "POST", tenantTokensV2, tc.body).WantError(t, tc.status, tc.want)
+				for _, path := range []string{tenantTokensPath, tenantTokensV2} {
+					f.vendor(t).Do(t, "POST", path, tc.body).WantError(t, tc.status, tc.want)
+				}
 			})
 		}
 		// Another account's role is unknown here.
@@ -185,6 +187,8 @@ func TestTenantAPITokenBadInput(t *testing.T) {
 		} {
 			f.vendor(t).Do(t, "PATCH", tenantTokensPath+"/"+tok.ClientID, body).WantError(t, 400, want)
 		}
+		f.vendor(t).Do(t, "PATCH", tenantTokensPath+"/nope", map[string]any{"description": "x"}).WantError(t, 404, "API token not found")
+		f.vendor(t).Do(t, "DELETE", tenantTokensPath+"/nope", nil).WantError(t, 404, "API token not found")
 		// Nothing was half-written.
 		var list []created
 		f.vendor(t).Do(t, "GET", tenantTokensPath, nil).Want(t, 200).JSON(t, &list)

@@ -39,8 +39,8 @@ func TestAccessTokens(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		f := newFixture(t, s)
 		var tenantTok, userTok createdAccessToken
-		f.adminC.Do(t, "POST", tenantAccessPath, map[string]any{"description": "cron", "roleIds": []string{f.roles["Reader"].ID}}).Want(t, 201).JSON(t, &tenantTok)
-		if tenantTok.ID == "" || tenantTok.Secret == "" || tenantTok.Description != "cron" || !slices.Equal(tenantTok.RoleIDs, []string{f.roles["Reader"].ID}) ||
+		f.adminC.Do(t, "POST", tenantAccessPath, map[string]any{"description": "cron", "roleIds": []string{f.roles["TokenReader"].ID}}).Want(t, 201).JSON(t, &tenantTok)
+		if tenantTok.ID == "" || tenantTok.Secret == "" || tenantTok.Description != "cron" || !slices.Equal(tenantTok.RoleIDs, []string{f.roles["TokenReader"].ID}) ||
 			tenantTok.CreatedByUserID == nil || *tenantTok.CreatedByUserID != f.admin.ID || tenantTok.Expires != nil {
 			t.Fatalf("tenant access token %+v", tenantTok)
 		}
@@ -81,12 +81,12 @@ func TestAccessTokens(t *testing.T) {
 		}
 		var data accessTokenData
 		v.Do(t, "GET", vendorTenantsPath+"/"+tenantTok.ID, nil).Want(t, 200).JSON(t, &data)
-		if data.ID != tenantTok.ID || data.TenantID != f.tenant.TenantID || !slices.Equal(data.Roles, []string{"Reader"}) ||
+		if data.ID != tenantTok.ID || data.TenantID != f.tenant.TenantID || !slices.Equal(data.Roles, []string{"TokenReader"}) ||
 			!slices.Equal(data.Permissions, []string{"app.read"}) || data.UserID != "" {
 			t.Fatalf("tenant access token data %+v", data)
 		}
 		v.Do(t, "GET", vendorUsersPath+"/"+userTok.ID, nil).Want(t, 200).JSON(t, &data)
-		if data.UserID != f.admin.ID || !slices.Equal(data.Roles, []string{"Admin"}) || data.Expires == nil {
+		if data.UserID != f.admin.ID || !slices.Equal(data.Roles, []string{"TokenAdmin"}) || data.Expires == nil {
 			t.Fatalf("user access token data %+v", data)
 		}
 		// The account header narrows; a type or account mismatch is unknown.
@@ -144,10 +144,10 @@ func TestAccessTokenBadInput(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		f := newFixture(t, s)
 		for body, want := range map[string]string{
-			`{"roleIds": ["nope"]}`:     "roleIds contains a role that does not exist",
-			`{"roleIds": [""]}`:         "roleIds must not contain empty ids",
-			`{"expiresInMinutes": 0.5}`: "expiresInMinutes must be a whole number",
-			`{"roleIds": "Reader"}`:     "roleIds must be of type array",
+			`{"roleIds": ["nope"]}`:      "roleIds contains a role that does not exist",
+			`{"roleIds": [""]}`:          "roleIds must not contain empty ids",
+			`{"expiresInMinutes": 0.5}`:  "expiresInMinutes must be a whole number",
+			`{"roleIds": "TokenReader"}`: "roleIds must be of type array",
 		} {
 			f.vendor(t).Do(t, "POST", tenantAccessPath, body).WantError(t, 400, want)
 		}

@@ -1,6 +1,7 @@
 package apitokens
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -77,7 +78,7 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) error {
 	refresh, refreshHash := token.NewRefreshToken()
 	family := store.APITokenRefresh{TokenID: t.ID, FamilyID: uuid.NewString(), Hash: refreshHash, CreatedAt: now,
 		ExpiresAt: now.Add(time.Duration(core.DefaultRefreshTokenExpiration) * time.Second)}
-	res, err := h.issue(t, family.FamilyID, refresh, core, now)
+	res, err := h.issue(ctx, t, family.FamilyID, refresh, core, now)
 	if err != nil {
 		return err
 	}
@@ -126,7 +127,7 @@ func (h *Handler) refresh(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.issue(t, familyID, next, core, now)
+	res, err := h.issue(ctx, t, familyID, next, core, now)
 	if err != nil {
 		return err
 	}
@@ -134,14 +135,18 @@ func (h *Handler) refresh(w http.ResponseWriter, r *http.Request) error {
 }
 
 // issue signs the access JWT of a client-credential token, with the roles and
-// permissions it granted when read, and builds the response. The JWT lives the
+// permissions it grants now, and builds the response. The JWT lives the
 // environment's access-token lifetime, never past the API token's expiry.
-func (h *Handler) issue(t *store.ActiveAPIToken, familyID, refresh string, core policy.Core, now time.Time) (*authResponse, error) {
+func (h *Handler) issue(ctx context.Context, t *store.ActiveAPIToken, familyID, refresh string, core policy.Core, now time.Time) (*authResponse, error) {
+	roles, permissions, err := h.grants(ctx, t)
+	if err != nil {
+		return nil, err
+	}
 	ttl := time.Duration(core.DefaultTokenExpiration) * time.Second
 	if t.ExpiresAt != nil && t.ExpiresAt.Sub(now) < ttl {
 		ttl = t.ExpiresAt.Sub(now)
 	}
-	access, exp, err := h.Issuer.Sign(apiTokenClaims(t, familyID), ttl)
+	access, exp, err := h.Issuer.Sign(apiTokenClaims(t, familyID, roles, permissions), ttl)
 	if err != nil {
 		return nil, err
 	}
@@ -154,13 +159,13 @@ func (h *Handler) issue(t *store.ActiveAPIToken, familyID, refresh string, core 
 // permissions, createdByUserId and metadata; for personal tokens also userId,
 // email and userMetadata (createdByUserId is then the user, whom the SDK takes
 // as the caller). sid is the refresh family.
-func apiTokenClaims(t *store.ActiveAPIToken, familyID string) *token.Claims {
+func apiTokenClaims(t *store.ActiveAPIToken, familyID string, roles, permissions []string) *token.Claims {
 	c := &token.Claims{
 		Subject:         t.ID,
 		Type:            t.Type,
 		TenantID:        t.TenantID,
-		Roles:           t.Roles,
-		Permissions:     t.Permissions,
+		Roles:           roles,
+		Permissions:     permissions,
 		Metadata:        json.RawMessage(t.Metadata),
 		SessionID:       familyID,
 		CreatedByUserID: t.CreatedByUserID,

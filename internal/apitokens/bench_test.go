@@ -161,17 +161,17 @@ func newBenchToken(b *testing.B, rawURL string) *benchToken {
 	now := time.Now()
 	tn := &iam.Tenant{ID: uuid.NewString(), Name: "Bench", Metadata: "{}", CreatedAt: now, UpdatedAt: now}
 	tn.TenantID = tn.ID
-	role := &iam.Role{ID: uuid.NewString(), Key: "Service", Name: "Service", CreatedAt: now, UpdatedAt: now}
+	role := &iam.Role{ID: uuid.NewString(), Key: "BenchService", Name: "BenchService", CreatedAt: now, UpdatedAt: now}
 	err = a.DB().InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateTenant(ctx, tn); err != nil {
 			return err
 		}
 		for _, key := range []string{"orders.read", "orders.write"} {
-			p := &iam.Permission{ID: uuid.NewString(), Key: key, Name: key, CreatedAt: now, UpdatedAt: now}
-			if err := tx.CreatePermission(ctx, p); err != nil {
+			id, err := tx.EnsurePermission(ctx, &iam.Permission{ID: uuid.NewString(), Key: key, Name: key, CreatedAt: now, UpdatedAt: now})
+			if err != nil {
 				return err
 			}
-			role.Permissions = append(role.Permissions, p.ID)
+			role.Permissions = append(role.Permissions, id)
 		}
 		return tx.CreateRole(ctx, role)
 	})

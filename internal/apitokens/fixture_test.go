@@ -34,8 +34,8 @@ var tokenPermissions = []string{
 	"fe.secure.read.userApiTokens", "fe.secure.write.userApiTokens", "fe.secure.delete.userApiTokens",
 }
 
-// fixture is an account with an admin (role Admin: every token permission,
-// app.read and app.write) and a member (role Reader: app.read), both logged in.
+// fixture is an account with an admin (role TokenAdmin: every token permission,
+// app.read and app.write) and a member (role TokenReader: app.read), both logged in.
 type fixture struct {
 	s       *apitest.Server
 	tenant  *iam.Tenant
@@ -56,13 +56,13 @@ func newFixture(t *testing.T, s *apitest.Server) *fixture {
 	for _, key := range append([]string{"app.read", "app.write", "app.admin"}, tokenPermissions...) {
 		f.perms[key] = f.seedPermission(t, key)
 	}
-	f.roles["Admin"] = f.seedRole(t, "", "Admin", append([]string{"app.read", "app.write"}, tokenPermissions...)...)
-	f.roles["Reader"] = f.seedRole(t, "", "Reader", "app.read")
-	f.roles["Super"] = f.seedRole(t, f.tenant.TenantID, "Super", "app.admin")
+	f.roles["TokenAdmin"] = f.seedRole(t, "", "TokenAdmin", append([]string{"app.read", "app.write"}, tokenPermissions...)...)
+	f.roles["TokenReader"] = f.seedRole(t, "", "TokenReader", "app.read")
+	f.roles["TokenSuper"] = f.seedRole(t, f.tenant.TenantID, "TokenSuper", "app.admin")
 	f.admin = s.SeedUser(t, f.tenant.TenantID, "admin@acme.test", password)
 	f.member = s.SeedUser(t, f.tenant.TenantID, "member@acme.test", password)
-	f.grant(t, f.admin.ID, f.tenant.TenantID, "Admin")
-	f.grant(t, f.member.ID, f.tenant.TenantID, "Reader")
+	f.grant(t, f.admin.ID, f.tenant.TenantID, "TokenAdmin")
+	f.grant(t, f.member.ID, f.tenant.TenantID, "TokenReader")
 	f.adminC, _ = s.Login(t, "admin@acme.test", password)
 	f.memberC, _ = s.Login(t, "member@acme.test", password)
 	return f
@@ -79,7 +79,10 @@ func (f *fixture) inTx(t testing.TB, fn func(ctx context.Context, tx *store.Tx) 
 func (f *fixture) seedPermission(t testing.TB, key string) string {
 	now := f.s.Clock.Now()
 	p := &iam.Permission{ID: uuid.NewString(), Key: key, Name: key, CreatedAt: now, UpdatedAt: now}
-	f.inTx(t, func(ctx context.Context, tx *store.Tx) error { return tx.CreatePermission(ctx, p) })
+	f.inTx(t, func(ctx context.Context, tx *store.Tx) (err error) {
+		p.ID, err = tx.EnsurePermission(ctx, p) // the built-in fe.* permissions may be there already
+		return err
+	})
 	return p.ID
 }
 

@@ -208,3 +208,17 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// grants returns the role and permission keys t grants now: an account
+// token's own, read with it; a personal token's user's in the account, read
+// as the user's own login reads them, so the token never holds more.
+func (h *Handler) grants(ctx context.Context, t *store.ActiveAPIToken) (roles, permissions []string, err error) {
+	if !t.Personal() {
+		return t.Roles, t.Permissions, nil
+	}
+	az, err := h.DB.FindAuthz(ctx, t.UserID, t.TenantID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return nonNil(az.RoleKeys()), nonNil(az.PermissionKeys()), nil
+}

@@ -13,7 +13,7 @@ func TestPersonalAPITokens(t *testing.T) {
 		var tok created
 		// roleIds are not a personal token's to choose: it carries its user's roles.
 		f.adminC.Do(t, "POST", userTokensPath, map[string]any{"description": "laptop", "metadata": map[string]string{"k": "v"},
-			"roleIds": []string{f.roles["Super"].ID}}).Want(t, 201).JSON(t, &tok)
+			"roleIds": []string{f.roles["TokenSuper"].ID}}).Want(t, 201).JSON(t, &tok)
 		if tok.ClientID == "" || tok.Secret == "" || tok.Description != "laptop" || string(tok.Metadata) != `{"k":"v"}` || tok.CreatedAt == "" {
 			t.Fatalf("created %+v", tok)
 		}
@@ -41,13 +41,13 @@ func TestPersonalAPITokens(t *testing.T) {
 		if m, _ := c["metadata"].(map[string]any); m["k"] != "v" {
 			t.Fatalf("metadata claim %v", c["metadata"])
 		}
-		if got := strs(c["roles"]); !slices.Equal(got, []string{"Admin"}) || slices.Contains(strs(c["permissions"]), "app.admin") {
+		if got := strs(c["roles"]); !slices.Equal(got, []string{"TokenAdmin"}) || slices.Contains(strs(c["permissions"]), "app.admin") {
 			t.Fatalf("roles %v permissions %v, want the user's", got, c["permissions"])
 		}
 		// Roles are the user's at the time of use.
-		f.grant(t, f.admin.ID, f.tenant.TenantID, "Super")
+		f.grant(t, f.admin.ID, f.tenant.TenantID, "TokenSuper")
 		c = claims(t, authenticate(t, s, tok.ClientID, tok.Secret).AccessToken)
-		if got := strs(c["roles"]); !slices.Equal(got, []string{"Admin", "Super"}) || !slices.Contains(strs(c["permissions"]), "app.admin") {
+		if got := strs(c["roles"]); !slices.Equal(got, []string{"TokenAdmin", "TokenSuper"}) || !slices.Contains(strs(c["permissions"]), "app.admin") {
 			t.Fatalf("after a new role: roles %v permissions %v", got, c["permissions"])
 		}
 		// The token acts as its user on Hatch's routes.
@@ -64,7 +64,7 @@ func TestPersonalAPITokens(t *testing.T) {
 			t.Fatalf("member token %+v", memberTok)
 		}
 		c = claims(t, authenticate(t, s, memberTok.ClientID, memberTok.Secret).AccessToken)
-		if !slices.Equal(strs(c["roles"]), []string{"Reader"}) || c["userId"] != f.member.ID {
+		if !slices.Equal(strs(c["roles"]), []string{"TokenReader"}) || c["userId"] != f.member.ID {
 			t.Fatalf("member token claims %v", c)
 		}
 		memberV.Do(t, "GET", userTokensPath, nil).Want(t, 200).JSON(t, &list)

@@ -11,7 +11,7 @@ import (
 func TestRefreshRotates(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		f := newFixture(t, s)
-		tok := createTenantToken(t, f.vendor(t), map[string]any{"roleIds": []string{f.roles["Admin"].ID}})
+		tok := createTenantToken(t, f.vendor(t), map[string]any{"roleIds": []string{f.roles["TokenAdmin"].ID}})
 		first := authenticate(t, s, tok.ClientID, tok.Secret)
 		var second, third authResponse
 		refresh(t, s, first.RefreshToken).Want(t, 200).JSON(t, &second)
@@ -32,7 +32,7 @@ func TestRefreshRotates(t *testing.T) {
 func TestRefreshReuseEndsTheFamily(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		f := newFixture(t, s)
-		tok := createTenantToken(t, f.vendor(t), map[string]any{"roleIds": []string{f.roles["Admin"].ID}})
+		tok := createTenantToken(t, f.vendor(t), map[string]any{"roleIds": []string{f.roles["TokenAdmin"].ID}})
 		stolen := authenticate(t, s, tok.ClientID, tok.Secret)
 		other := authenticate(t, s, tok.ClientID, tok.Secret)
 		var next authResponse

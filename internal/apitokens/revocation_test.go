@@ -78,7 +78,7 @@ func TestRevocationReachesEveryNode(t *testing.T) {
 				var tokens []issued
 				for _, path := range []string{tenantTokensV2, userTokensPath} {
 					var tok issued
-					f.adminC.Do(t, "POST", path, map[string]any{"roleIds": []string{f.roles["Admin"].ID}}).Want(t, 201).JSON(t, &tok.created)
+					f.adminC.Do(t, "POST", path, map[string]any{"roleIds": []string{f.roles["TokenAdmin"].ID}}).Want(t, 201).JSON(t, &tok.created)
 					tok.auth = authenticate(t, a, tok.created.ClientID, tok.created.Secret)
 					tokens = append(tokens, tok)
 				}
@@ -121,7 +121,7 @@ func TestRevocationReachesEveryNode(t *testing.T) {
 func TestSuspendedTokenReinstated(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		f := newFixture(t, s)
-		tok := createTenantToken(t, f.vendor(t), map[string]any{"roleIds": []string{f.roles["Admin"].ID}})
+		tok := createTenantToken(t, f.vendor(t), map[string]any{"roleIds": []string{f.roles["TokenAdmin"].ID}})
 		before := authenticate(t, s, tok.ClientID, tok.Secret)
 		f.tenant.Locked = true
 		if err := s.DB.UpdateTenant(context.Background(), f.tenant); err != nil {

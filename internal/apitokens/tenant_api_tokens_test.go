@@ -14,16 +14,16 @@ func TestTenantAPITokenLifecycle(t *testing.T) {
 		f := newFixture(t, s)
 		for _, path := range []string{tenantTokensPath, tenantTokensV2} {
 			var tok created
-			f.adminC.Do(t, "POST", path, map[string]any{"description": "ci", "roleIds": []string{f.roles["Reader"].ID},
+			f.adminC.Do(t, "POST", path, map[string]any{"description": "ci", "roleIds": []string{f.roles["TokenReader"].ID},
 				"metadata": map[string]any{"env": "prod"}}).Want(t, 201).JSON(t, &tok)
 			if tok.Secret == "" || tok.TenantID != f.tenant.TenantID || tok.CreatedByUserID == nil || *tok.CreatedByUserID != f.admin.ID ||
-				!slices.Equal(tok.RoleIDs, []string{f.roles["Reader"].ID}) || len(tok.PermissionIDs) != 0 || tok.Expires != nil ||
+				!slices.Equal(tok.RoleIDs, []string{f.roles["TokenReader"].ID}) || len(tok.PermissionIDs) != 0 || tok.Expires != nil ||
 				string(tok.Metadata) != `{"env":"prod"}` || tok.Description != "ci" {
 				t.Fatalf("%s: created %+v", path, tok)
 			}
 		}
 
-		tok := createTenantToken(t, f.adminC, map[string]any{"description": "deploy", "roleIds": []string{f.roles["Admin"].ID},
+		tok := createTenantToken(t, f.adminC, map[string]any{"description": "deploy", "roleIds": []string{f.roles["TokenAdmin"].ID},
 			"metadata": map[string]any{"team": "ops"}})
 		var list []map[string]any
 		f.adminC.Do(t, "GET", tenantTokensPath, nil).Want(t, 200).JSON(t, &list)
@@ -53,7 +53,7 @@ func TestTenantAPITokenLifecycle(t *testing.T) {
 		if m, _ := c["metadata"].(map[string]any); m["team"] != "ops" {
 			t.Fatalf("metadata claim %v", c["metadata"])
 		}
-		if got := strs(c["roles"]); !slices.Equal(got, []string{"Admin"}) {
+		if got := strs(c["roles"]); !slices.Equal(got, []string{"TokenAdmin"}) {
 			t.Fatalf("roles %v", got)
 		}
 		if got := strs(c["permissions"]); !slices.Contains(got, "app.write") || !slices.Contains(got, "fe.secure.read.tenantApiTokens") {
@@ -155,7 +155,7 @@ func TestTenantAPITokenBadInput(t *testing.T) {
 			{"expiry a string", map[string]any{"expiresInMinutes": "5"}, 400, "expiresInMinutes must be of type number"},
 			{"description a number", map[string]any{"description": 5}, 400, "description must be of type string"},
 			{"roleIds not an array", map[string]any{"roleIds": "x"}, 400, "roleIds must be of type array"},
-			{"both grants", map[string]any{"roleIds": []string{f.roles["Reader"].ID}, "permissionIds": []string{f.perms["app.read"]}}, 400, "roleIds and permissionIds cannot both be set"},
+			{"both grants", map[string]any{"roleIds": []string{f.roles["TokenReader"].ID}, "permissionIds": []string{f.perms["app.read"]}}, 400, "roleIds and permissionIds cannot both be set"},
 			{"empty role id", map[string]any{"roleIds": []string{""}}, 400, "roleIds must not contain empty ids"},
 			{"unknown role", map[string]any{"roleIds": []string{"nope"}}, 400, "roleIds contains a role that does not exist"},
 			{"unknown permission", map[string]any{"permissionIds": []string{"nope"}}, 400, "permissionIds contains a permission that does not exist"},
@@ -177,7 +177,7 @@ func TestTenantAPITokenBadInput(t *testing.T) {
 		s.Vendor(t).With("frontegg-tenant-id", "nope").Do(t, "POST", tenantTokensV2, map[string]any{}).WantError(t, 404, "Account not found")
 		f.vendor(t).With("frontegg-user-id", "nope").Do(t, "POST", tenantTokensV2, map[string]any{}).WantError(t, 404, "User not found in this account")
 		// PATCH checks the same fields.
-		tok := createTenantToken(t, f.vendor(t), map[string]any{"roleIds": []string{f.roles["Reader"].ID}})
+		tok := createTenantToken(t, f.vendor(t), map[string]any{"roleIds": []string{f.roles["TokenReader"].ID}})
 		for body, want := range map[string]string{
 			`{"metadata": 1}`:                            "metadata must be an object",
 			`{"roleIds": ["nope"]}`:                      "roleIds contains a role that does not exist",
@@ -192,7 +192,7 @@ func TestTenantAPITokenBadInput(t *testing.T) {
 		// Nothing was half-written.
 		var list []created
 		f.vendor(t).Do(t, "GET", tenantTokensPath, nil).Want(t, 200).JSON(t, &list)
-		if len(list) != 1 || !slices.Equal(list[0].RoleIDs, []string{f.roles["Reader"].ID}) {
+		if len(list) != 1 || !slices.Equal(list[0].RoleIDs, []string{f.roles["TokenReader"].ID}) {
 			t.Fatalf("after bad input: %+v", list)
 		}
 		// Authentication names its missing fields.
@@ -223,10 +223,10 @@ func TestTenantAPITokenPermissions(t *testing.T) {
 			s.Anon().Do(t, "GET", path, nil).WantError(t, 401, "Unauthorized")
 		}
 		// A user cannot grant a permission they do not hold, through roles or directly.
-		f.adminC.Do(t, "POST", tenantTokensV2, map[string]any{"roleIds": []string{f.roles["Super"].ID}}).WantError(t, 403, "Cannot grant the permission app.admin")
+		f.adminC.Do(t, "POST", tenantTokensV2, map[string]any{"roleIds": []string{f.roles["TokenSuper"].ID}}).WantError(t, 403, "Cannot grant the permission app.admin")
 		f.adminC.Do(t, "POST", tenantTokensV2, map[string]any{"permissionIds": []string{f.perms["app.admin"]}}).WantError(t, 403, "Cannot grant the permission app.admin")
-		f.adminC.Do(t, "POST", tenantAccessPath, map[string]any{"roleIds": []string{f.roles["Super"].ID}}).WantError(t, 403, "Cannot grant the permission app.admin")
-		f.adminC.Do(t, "PATCH", tenantTokensPath+"/"+id, map[string]any{"roleIds": []string{f.roles["Super"].ID}}).WantError(t, 403, "Cannot grant the permission app.admin")
+		f.adminC.Do(t, "POST", tenantAccessPath, map[string]any{"roleIds": []string{f.roles["TokenSuper"].ID}}).WantError(t, 403, "Cannot grant the permission app.admin")
+		f.adminC.Do(t, "PATCH", tenantTokensPath+"/"+id, map[string]any{"roleIds": []string{f.roles["TokenSuper"].ID}}).WantError(t, 403, "Cannot grant the permission app.admin")
 		// A token made by an API token holds no more than that token.
 		reader := createTenantToken(t, f.adminC, map[string]any{"permissionIds": []string{f.perms["fe.secure.write.tenantApiTokens"], f.perms["app.read"]}})
 		jwt := authenticate(t, s, reader.ClientID, reader.Secret).AccessToken

@@ -66,6 +66,10 @@ func (h *Handler) accessTokenData(w http.ResponseWriter, r *http.Request, tokenT
 	case err != nil:
 		return err
 	}
-	return api.OK(w, accessTokenDataJSON{ID: t.ID, TenantID: t.TenantID, UserID: t.UserID, Roles: t.Roles,
-		Permissions: t.Permissions, Expires: expiresJSON(t.ExpiresAt)})
+	roles, permissions, err := h.grants(ctx, t)
+	if err != nil {
+		return err
+	}
+	return api.OK(w, accessTokenDataJSON{ID: t.ID, TenantID: t.TenantID, UserID: t.UserID, Roles: roles,
+		Permissions: permissions, Expires: expiresJSON(t.ExpiresAt)})
 }

@@ -259,23 +259,22 @@ const (
 	AND COALESCE(m.disabled, FALSE) = FALSE AND COALESCE(u.locked, FALSE) = FALSE`
 )
 
-// ActiveAPIToken is a token that works at the time it was read, with the role
-// and permission keys it grants then and what its access tokens carry of its
-// user (personal tokens only).
+// ActiveAPIToken is a token that works at the time it was read, with what its
+// access tokens carry of its user (personal tokens only) and, for account
+// tokens, the role and permission keys it grants then.
 type ActiveAPIToken struct {
 	*iam.APIToken
-	Roles        []string
-	Permissions  []string
+	Roles        []string // account tokens only: a personal token holds its user's (FindAuthz)
+	Permissions  []string // account tokens only
 	UserEmail    string
 	UserMetadata string
 }
 
 // FindActiveAPIToken returns the token id if it works at now: not expired, its
 // account not locked, its owner still an enabled member and, for personal
-// tokens, its user not locked. Otherwise it returns iam.ErrNotFound. It reads
-// what the token grants in the same query: an account token's roles and
-// permissions; a personal token's user's roles in the account, so that it
-// never grants more than the user holds.
+// tokens, its user not locked. Otherwise it returns iam.ErrNotFound. For an
+// account token it reads the roles and permissions the token grants in the
+// same query.
 func (db *DB) FindActiveAPIToken(ctx context.Context, id string, now time.Time) (*ActiveAPIToken, error) {
 	st, err := db.prepared(ctx, db.r, findActiveAPITokenSQL)
 	if err != nil {
@@ -312,9 +311,7 @@ func (db *DB) FindActiveAPIToken(ctx context.Context, id string, now time.Time) 
 
 // findActiveAPITokenSQL is the token ($2) if active at $1, once per role or
 // permission it grants (kind 'r' or 'p', and the key), or once with NULLs.
-const findActiveAPITokenSQL = `WITH granted_roles AS (
-		SELECT role_id FROM api_token_roles WHERE token_id = $2
-		UNION SELECT ur.role_id FROM user_roles ur JOIN api_tokens p ON ur.user_id = p.user_id AND ur.tenant_id = p.tenant_id WHERE p.id = $2),
+const findActiveAPITokenSQL = `WITH granted_roles AS (SELECT role_id FROM api_token_roles WHERE token_id = $2),
 	grants (kind, grant_key) AS (
 		SELECT 'r', key FROM roles WHERE id IN (SELECT role_id FROM granted_roles)
 		UNION SELECT 'p', key FROM permissions

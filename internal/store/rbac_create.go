@@ -7,15 +7,18 @@ import (
 	"github.com/hatchid/hatch/internal/iam"
 )
 
-// CreatePermission inserts p. It returns iam.ErrConflict when the key is taken.
-func (tx *Tx) CreatePermission(ctx context.Context, p *iam.Permission) error {
+// EnsurePermission inserts p unless a permission with its key exists, and
+// returns the id of the one stored under the key.
+func (tx *Tx) EnsurePermission(ctx context.Context, p *iam.Permission) (string, error) {
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO permissions (id, key, name, description, category_id, fe_permission, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, p.ID, p.Key, p.Name, p.Description, nullString(p.CategoryID), p.FePermission,
-		micros(p.CreatedAt), micros(p.UpdatedAt))
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING`, p.ID, p.Key, p.Name, p.Description, nullString(p.CategoryID),
+		p.FePermission, micros(p.CreatedAt), micros(p.UpdatedAt))
 	if err != nil {
-		return fmt.Errorf("create permission: %w", mapErr(err))
+		return "", fmt.Errorf("create permission: %w", mapErr(err))
 	}
-	return nil
+	var id string
+	err = tx.tx.QueryRowContext(ctx, `SELECT id FROM permissions WHERE key = $1`, p.Key).Scan(&id)
+	return id, mapErr(err)
 }
 
 // CreateRole inserts r with its permissions (r.Permissions, by id). It returns

@@ -9,11 +9,10 @@ import (
 	"github.com/hatchid/hatch/internal/store"
 )
 
-// Revocations is each node's view of ended sessions and of revoked API tokens
-// and API-token refresh families, so that their access tokens are refused
-// without a database read per request. It is filled from storage at start and
-// polled every PollInterval, so a revocation made on any node is honoured by
-// all within that time.
+// Revocations is each node's view of ended sessions, so that an access token
+// of a revoked session is refused without a database read per request. It is
+// filled from storage at start and polled every PollInterval, so a session
+// ended on any node is refused by all within that time.
 type Revocations struct {
 	DB           *store.DB
 	Now          func() time.Time
@@ -21,10 +20,13 @@ type Revocations struct {
 	PollInterval time.Duration
 	MaxTokenTTL  time.Duration // how far back a revocation can still matter
 
-	mu        sync.RWMutex
-	revoked   map[string]time.Time // session id → when its tokens are all expired anyway
+	mu      sync.RWMutex
+	revoked map[string]time.Time // session id → when its tokens are all expired anyway
+	since   time.Time
+
+	// Revoked API tokens and API-token refresh families, polled alongside
+	// sessions (see APITokenRevoked).
 	apiTokens map[string]apiTokenRevocation
-	since     time.Time
 }
 
 // apiTokenRevocation is a revoked API token or refresh family. A suspension
@@ -151,7 +153,7 @@ func (rv *Revocations) Run(ctx context.Context) {
 			return
 		case <-t.C:
 			if err := rv.Poll(ctx); err != nil && ctx.Err() == nil {
-				rv.Log.Warn("poll revocations", "err", err)
+				rv.Log.Warn("poll revoked sessions", "err", err)
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import { HATCH_API_KEY, HATCH_CLIENT_ID, HATCH_URL } from '../lib/env.js';
 import {
   call, createTenant, createUser, decodeJwt, foreignRSAKey, passwordLogin, signRS256, tamper, vendorLogin, vendorToken,
 } from '../lib/hatch.js';
+import { rejection, runMiddleware } from '../lib/middleware.js';
 
 // The SDK reads its URLs from the environment when it is first loaded, so set
 // them before importing it.
@@ -24,16 +25,6 @@ const { FronteggAuthenticator, IdentityClient, withAuthentication } = await impo
 const { accessTokenHeaderResolver } = await import('@frontegg/client/dist/src/clients/identity/token-resolvers/index.js');
 
 const identity = () => IdentityClient.getInstance();
-
-// validateIdentityOnToken rejects with a plain {statusCode, message} object (not an Error).
-async function rejection(promise) {
-  try {
-    const value = await promise;
-    return { resolved: value };
-  } catch (e) {
-    return e;
-  }
-}
 
 describe('@frontegg/client with Hatch', () => {
   let user;
@@ -145,18 +136,3 @@ describe('@frontegg/client with Hatch', () => {
     assert.equal(e.statusCode, 401, `rejected with 401 (got ${JSON.stringify(e)})`);
   });
 });
-
-// Runs an Express-style middleware with a minimal req/res.
-function runMiddleware(middleware, headers) {
-  return new Promise((resolve) => {
-    const outcome = { status: undefined, sent: undefined, nextArgs: undefined };
-    const req = { header: (name) => headers[name.toLowerCase()] };
-    outcome.req = req;
-    const res = {
-      status(code) { outcome.status = code; return res; },
-      send(body) { outcome.sent = body; return res; },
-    };
-    Promise.resolve(middleware(req, res, (...args) => { outcome.nextArgs = args; resolve(outcome); }))
-      .then(() => { if (outcome.nextArgs === undefined) resolve(outcome); });
-  });
-}

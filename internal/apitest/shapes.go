@@ -104,6 +104,8 @@ var shapeExceptions = []shapeException{
 		reason: "the spec documents 201 for a GET, which no client expects; a read answers 200"},
 	{prop: "AuthenticationResponseDto.mfaStrategies",
 		reason: "an array of strategy names: @frontegg/rest-api types it MFAStrategyEnum[]; the spec's empty object carries nothing"},
+	{op: "GET /identity/resources/tenants/api-tokens/v1", at: "[].expires",
+		reason: "null for a token that never expires; no date would be true"},
 	{prop: "RoleDto.tenantId", reason: "null for an environment-wide role (see RoleResponse.tenantId)"},
 	{op: "GET /identity/resources/users/v3/roles",
 		reason: "the spec's schema is an empty placeholder object; the route answers [{vendorId, tenantId, userId, roleIds}] (identity-api.md §6)"},
@@ -238,6 +240,12 @@ func (s *Spec) Match(method, path string) *Operation {
 		if ok && (best == nil || moreLiteral(literals, bestLiterals)) {
 			best, bestLiterals = o, literals
 		}
+	}
+	if best != nil && slices.Contains(bestLiterals, false) && s.InCatalog(method, path) {
+		// The catalog names this very path (e.g. …/access-tokens/v1/active):
+		// it is a route of its own that the documents leave out, not an
+		// instance of the templated one.
+		return nil
 	}
 	return best
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/apitokens"
 	"github.com/hatchid/hatch/internal/applications"
 	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/audits"
@@ -134,6 +135,8 @@ func domainHandlers(d *deps) []routable {
 		&mfa.Handler{DB: d.db, Factors: d.factors, Now: d.now},
 		&passwordless.Handler{DB: d.db, Factors: d.factors, Login: d.login, Cookies: d.cookies, Settings: d.settings,
 			Captcha: d.captcha, Now: d.now},
+		&apitokens.Handler{DB: d.db, Issuer: d.issuer, Settings: d.settings, Revocations: d.revocations,
+			SecretKey: d.env.secretKey, Now: d.now},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -34,6 +35,7 @@ type DB struct {
 	Dialect Dialect
 	w       *sql.DB
 	r       *sql.DB
+	stmts   sync.Map // statements of the hot paths, prepared once (see prepared)
 }
 
 // Open connects to rawURL (sqlite:PATH or postgres://…), without migrating.

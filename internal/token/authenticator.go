@@ -74,7 +74,9 @@ func (a *Authenticator) Verify(raw string) (*Claims, error) {
 			return nil, unauthorized()
 		}
 	case iam.TokenTypeTenantAPI, iam.TokenTypeUserAPI:
-		if c.TenantID == "" {
+		// sub is the API token's id and sid its refresh family: deleting the
+		// token, or reusing a spent refresh token of the family, ends them.
+		if c.TenantID == "" || a.Revocations.APITokenRevoked(c.Subject, c.SessionID, c.IssuedAt) {
 			return nil, unauthorized()
 		}
 	default:

@@ -20,6 +20,18 @@ type Revocations struct {
 	mu      sync.RWMutex
 	revoked map[string]time.Time // session id → when its tokens are all expired anyway
 	since   time.Time
+
+	// Revoked API tokens and API-token refresh families, polled alongside
+	// sessions (see APITokenRevoked).
+	apiTokens map[string]apiTokenRevocation
+}
+
+// apiTokenRevocation is a revoked API token or refresh family. A suspension
+// refuses only access tokens issued up to notAfter; a revocation refuses all.
+type apiTokenRevocation struct {
+	suspension bool
+	notAfter   int64 // unix seconds: revocation time plus the clock skew allowed between nodes
+	until      time.Time
 }
 
 // Revoked reports whether the session has been ended.
@@ -42,6 +54,47 @@ func (rv *Revocations) Add(sessionID string) {
 
 const revocationOverlap = 5 * time.Second
 
+// APITokenRevoked reports whether an API-token access JWT issued at issuedAt
+// (unix seconds) must be refused: its token (tokenID) or its refresh family
+// (familyID, may be "") was revoked, or suspended at or after issuedAt. A
+// suspension stamped on one node allows for the skew of the issuing node's
+// clock, the same allowance as the polls' overlap.
+func (rv *Revocations) APITokenRevoked(tokenID, familyID string, issuedAt int64) bool {
+	rv.mu.RLock()
+	defer rv.mu.RUnlock()
+	for _, id := range [2]string{tokenID, familyID} {
+		if r, ok := rv.apiTokens[id]; ok && id != "" && (!r.suspension || issuedAt <= r.notAfter) {
+			return true
+		}
+	}
+	return false
+}
+
+// AddAPIToken records a revocation of an API token or refresh family made by
+// this node, effective at once here.
+func (rv *Revocations) AddAPIToken(id string) {
+	now := rv.Now()
+	rv.mu.Lock()
+	rv.addAPIToken(store.RevokedAPIToken{ID: id, RevokedAt: now})
+	rv.mu.Unlock()
+}
+
+// addAPIToken records r; rv.mu must be held. A revocation is never weakened
+// into a suspension.
+func (rv *Revocations) addAPIToken(r store.RevokedAPIToken) {
+	if rv.apiTokens == nil {
+		rv.apiTokens = map[string]apiTokenRevocation{}
+	}
+	if old, ok := rv.apiTokens[r.ID]; ok && !old.suspension && r.Suspension {
+		return
+	}
+	rv.apiTokens[r.ID] = apiTokenRevocation{
+		suspension: r.Suspension,
+		notAfter:   r.RevokedAt.Add(revocationOverlap).Unix(),
+		until:      r.RevokedAt.Add(rv.MaxTokenTTL),
+	}
+}
+
 // Poll reads revocations made since the last poll.
 func (rv *Revocations) Poll(ctx context.Context) error {
 	now := rv.Now()
@@ -52,6 +105,10 @@ func (rv *Revocations) Poll(ctx context.Context) error {
 		since = now.Add(-rv.MaxTokenTTL)
 	}
 	list, err := rv.DB.FindRevokedSessions(ctx, since)
+	if err != nil {
+		return err
+	}
+	apiTokens, err := rv.DB.FindAPITokenRevocations(ctx, since, now)
 	if err != nil {
 		return err
 	}
@@ -66,6 +123,14 @@ func (rv *Revocations) Poll(ctx context.Context) error {
 	for id, until := range rv.revoked {
 		if until.Before(now) {
 			delete(rv.revoked, id)
+		}
+	}
+	for _, r := range apiTokens {
+		rv.addAPIToken(r)
+	}
+	for id, r := range rv.apiTokens {
+		if r.until.Before(now) {
+			delete(rv.apiTokens, id)
 		}
 	}
 	// The next poll looks back a few seconds: a revocation stamped by its

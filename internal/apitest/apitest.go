@@ -23,6 +23,7 @@ import (
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/mail/mailtest"
 	"github.com/hatchid/hatch/internal/secure"
+	"github.com/hatchid/hatch/internal/sms/smstest"
 	"github.com/hatchid/hatch/internal/store"
 	"github.com/hatchid/hatch/internal/store/storetest"
 )
@@ -61,6 +62,9 @@ type Server struct {
 	Clock    *Clock
 	Hasher   *secure.Hasher
 	Mail     *mailtest.Server // the SMTP server the app sends through (HATCH_SMTP_URL)
+	// SMS speaks Twilio's messaging API at HATCH_TWILIO_API_URL. The app
+	// sends through it once an SMS provider is configured: ConfigureSMS.
+	SMS *smstest.Server
 
 	vendorOnce  sync.Once
 	vendorToken string
@@ -86,6 +90,7 @@ func New(t testing.TB, rawURL string, opts ...Option) *Server {
 		Clock:    &Clock{now: time.Now().UTC().Truncate(time.Second)},
 		Hasher:   secure.NewHasher(FastArgon2),
 		Mail:     mailtest.Start(t, mailtest.Options{}),
+		SMS:      smstest.Start(t, "AC"+strings.ReplaceAll(uuid.NewString(), "-", ""), secure.RandomToken(16)),
 	}
 	s.Server = httptest.NewUnstartedServer(nil)
 	cfg := &config.Config{
@@ -111,6 +116,7 @@ func New(t testing.TB, rawURL string, opts ...Option) *Server {
 	}
 	cfg.RateLimitAddress, cfg.RateLimitIdentifier = defaults.RateLimitAddress, defaults.RateLimitIdentifier
 	cfg.RecaptchaVerifyURL = defaults.RecaptchaVerifyURL
+	cfg.TwilioAPIURL = s.SMS.URL
 	for _, o := range opts {
 		o(cfg)
 	}
@@ -182,6 +188,18 @@ func (s *Server) Login(t testing.TB, email, password string) (*Client, LoginResp
 		t.Fatalf("login of %s gave no access token", email)
 	}
 	return c.With("Authorization", "Bearer "+out.AccessToken), out
+}
+
+// SMSSender is the sender number ConfigureSMS configures.
+const SMSSender = "+15005550006"
+
+// ConfigureSMS makes s.SMS the environment's SMS provider through the vendor
+// API, with SMSSender as the sender.
+func (s *Server) ConfigureSMS(t testing.TB) {
+	t.Helper()
+	s.Vendor(t).Do(t, "POST", "/identity/resources/configurations/v1/sms", map[string]string{
+		"provider": "twilio", "accountId": s.SMS.AccountSID, "token": s.SMS.AuthToken, "senderName": SMSSender,
+	}).Want(t, 201)
 }
 
 // SeedTenant creates an account directly in storage.

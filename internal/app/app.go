@@ -14,8 +14,10 @@ import (
 	"github.com/hatchid/hatch/internal/api"
 	"github.com/hatchid/hatch/internal/auth"
 	"github.com/hatchid/hatch/internal/config"
+	"github.com/hatchid/hatch/internal/invitations"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/mail"
+	"github.com/hatchid/hatch/internal/messaging"
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/secure"
@@ -51,6 +53,10 @@ type App struct {
 // routable is a domain handler: it registers its own routes.
 type routable interface{ Routes(*api.Router) }
 
+// runner is a domain handler that also works in the background (the users
+// handler processes bulk invitations); Run returns when ctx ends.
+type runner interface{ Run(ctx context.Context) }
+
 // deps are the shared parts every domain handler is built from.
 type deps struct {
 	db          *store.DB
@@ -77,10 +83,14 @@ func domainHandlers(d *deps) []routable {
 	return []routable{
 		&auth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings,
 			Captcha: d.captcha, Passwords: d.passwords, Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now},
-		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Passwords: d.passwords, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
+		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Passwords: d.passwords, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now,
+			Sealer: d.sealer, Log: d.log, BulkInterval: d.cfg.OutboxInterval},
 		&tenants.Handler{DB: d.db, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
 		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
 		&securitypolicy.Handler{DB: d.db, Policies: d.policies, Passwords: d.passwords},
+		&messaging.Handler{DB: d.db, Sealer: d.sealer, BaseURL: d.cfg.BaseURL, MailFrom: d.cfg.MailFrom, TwilioURL: d.cfg.TwilioAPIURL, Now: d.now},
+		&invitations.Handler{DB: d.db, Hasher: d.hasher, Passwords: d.passwords, Notifier: d.notifier, Settings: d.settings,
+			Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
 	}
 }
 
@@ -159,19 +169,22 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	logins := &login.Service{DB: db, Issuer: issuer, Settings: settings, Revocations: a.revocations, Now: now,
 		Failures: &policy.Lockout{DB: db, Policies: policies.Lockout, Now: now}, Passwords: passwords}
 	cookies := &login.Cookies{ClientID: env.clientID, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
-	outbox, err := a.outboxWorker(now)
+	outbox, err := a.outboxWorker(now, sealer)
 	if err != nil {
 		return err
 	}
-	a.background = append(a.background, outbox.Run)
+	smsOutbox := &notify.SMSWorker{DB: db, Sealer: sealer, BaseURL: cfg.TwilioAPIURL, Log: a.log, Now: now,
+		Schedule: notify.Schedule{Interval: cfg.OutboxInterval}}
+	a.background = append(a.background, outbox.Run, smsOutbox.Run)
 
 	d := &deps{db: db, now: now, log: a.log, cfg: cfg, env: env, sealer: sealer, keys: keys, settings: settings,
 		hasher: hasher, issuer: issuer, login: logins, cookies: cookies, revocations: a.revocations,
-		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now, Wake: outbox.Wake},
+		notifier: &notify.Notifier{DB: db, BaseURL: cfg.BaseURL, Now: now, Wake: outbox.Wake, WakeSMS: smsOutbox.Wake},
 		policies: policies, passwords: passwords, captcha: captcha}
 
 	metrics := api.NewMetrics()
 	outbox.Register(metrics)
+	smsOutbox.Register(metrics)
 	router := api.NewRouter(authn, a.log, metrics)
 	limits := &policy.RateLimits{DB: db, Now: now, Log: a.log,
 		Address: policy.Rate(cfg.RateLimitAddress), Identifier: policy.Rate(cfg.RateLimitIdentifier)}
@@ -180,6 +193,9 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	a.mountOps(router, metrics, keys)
 	for _, h := range domainHandlers(d) {
 		h.Routes(router)
+		if bg, ok := h.(runner); ok {
+			a.background = append(a.background, bg.Run)
+		}
 	}
 	mw := &api.Middleware{
 		Log: a.log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies,
@@ -189,11 +205,13 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	return nil
 }
 
-// outboxWorker builds the worker that sends queued email through the server
-// at HATCH_SMTP_URL. Without one it has no sender: it says so once and the
-// email stays queued in the outbox.
-func (a *App) outboxWorker(now func() time.Time) (*notify.Worker, error) {
-	w := &notify.Worker{DB: a.db, From: a.cfg.MailFrom, Log: a.log, Now: now, Interval: a.cfg.OutboxInterval}
+// outboxWorker builds the worker that sends queued email through the
+// configured mail server (the Email configuration API), or else the one at
+// HATCH_SMTP_URL. Without either it says so once and the email stays queued
+// in the outbox.
+func (a *App) outboxWorker(now func() time.Time, sealer *secure.Sealer) (*notify.Worker, error) {
+	w := &notify.Worker{DB: a.db, Sealer: sealer, From: a.cfg.MailFrom, Log: a.log, Now: now,
+		Schedule: notify.Schedule{Interval: a.cfg.OutboxInterval}}
 	if a.cfg.SMTPURL != "" {
 		sender, err := mail.Parse(a.cfg.SMTPURL)
 		if err != nil {

@@ -37,6 +37,7 @@ type Config struct {
 	RateLimitAddress    RateLimit
 	RateLimitIdentifier RateLimit
 	RecaptchaVerifyURL  string // HATCH_RECAPTCHA_VERIFY_URL: reCAPTCHA siteverify endpoint
+	TwilioAPIURL        string // HATCH_TWILIO_API_URL: Twilio's API, where SMS are sent
 }
 
 // RateLimit is Limit requests per fixed Window; a zero Limit is no limit.
@@ -70,6 +71,7 @@ var Settings = []Setting{
 	{"rate-limit-address", "HATCH_RATE_LIMIT_ADDRESS", "1000/1m", "requests to public routes per client address, as N/window (0: off)"},
 	{"rate-limit-identifier", "HATCH_RATE_LIMIT_IDENTIFIER", "200/1h", "requests to public routes per email, username, phone or user id in the body, as N/window (0: off)"},
 	{"recaptcha-verify-url", "HATCH_RECAPTCHA_VERIFY_URL", "https://www.google.com/recaptcha/api/siteverify", "reCAPTCHA siteverify endpoint used when the captcha policy is on"},
+	{"twilio-api-url", "HATCH_TWILIO_API_URL", "https://api.twilio.com", "Twilio's API, through which SMS are sent once an SMS provider is configured"},
 }
 
 // Load parses args (without the program and subcommand names) and getenv.
@@ -103,6 +105,7 @@ func Load(args []string, getenv func(string) string, out io.Writer) (*Config, er
 		CORSOrigins: splitList(get("cors-origins")),
 
 		RecaptchaVerifyURL: get("recaptcha-verify-url"),
+		TwilioAPIURL:       strings.TrimRight(get("twilio-api-url"), "/"),
 	}
 	var err error
 	if c.MaxBodyBytes, err = parseInt(get("max-body-bytes")); err != nil {
@@ -162,6 +165,9 @@ func (c *Config) Validate() error {
 	}
 	if !strings.HasPrefix(c.RecaptchaVerifyURL, "https://") && !strings.HasPrefix(c.RecaptchaVerifyURL, "http://") {
 		errs = append(errs, fmt.Errorf("--recaptcha-verify-url %q: want an http(s) URL", c.RecaptchaVerifyURL))
+	}
+	if !strings.HasPrefix(c.TwilioAPIURL, "https://") && !strings.HasPrefix(c.TwilioAPIURL, "http://") {
+		errs = append(errs, fmt.Errorf("--twilio-api-url %q: want an http(s) URL", c.TwilioAPIURL))
 	}
 	switch c.LogFormat {
 	case "text", "json":

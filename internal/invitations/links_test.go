@@ -1,6 +1,7 @@
 package invitations_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -146,4 +147,60 @@ func uuidRole(t *testing.T, e *env, tenantID string, level int) string {
 	t.Helper()
 	_, _, role := e.member(t, tenantID, "holder-"+time.Now().Format("150405.000000000")+"@example.com", level)
 	return role
+}
+
+func TestJoiningThroughAnInvitationLink(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		tn := e.SeedTenant(t, "Acme")
+		_, ownerID, role := e.member(t, tn.TenantID, "owner@example.com", 0, "fe.secure.write.users")
+		v := e.Vendor(t)
+		var l inviteToken
+		v.Do(t, "POST", invitesPath, map[string]any{"tenantId": tn.TenantID, "userId": ownerID, "shouldSendEmail": true,
+			"roleIds": []string{role}}).Want(t, 201).JSON(t, &l)
+
+		// Sign-ups are off, but the link lets a newcomer into Acme, with the link's roles.
+		signUp := "/identity/resources/users/v1/signUp"
+		e.Anon().Do(t, "POST", signUp, map[string]any{"email": "new@example.com", "password": "New-pw-123", "companyName": "Own"}).Want(t, 403)
+		var res struct {
+			UserID   string `json:"userId"`
+			TenantID string `json:"tenantId"`
+		}
+		e.Anon().Do(t, "POST", signUp, map[string]any{"email": "new@example.com", "password": "New-pw-123", "name": "Newcomer",
+			"invitationToken": l.Token}).Want(t, 201).JSON(t, &res)
+		if res.TenantID != tn.TenantID {
+			t.Fatalf("signed up into %s, want %s", res.TenantID, tn.TenantID)
+		}
+		m := e.Mail.WaitFor(t, "owner@example.com", mailWait)
+		if m.Subject != "Someone joined Acme with your invitation link" || !strings.Contains(m.Text, "Newcomer joined Acme") {
+			t.Fatalf("owner email %q: %s", m.Subject, m.Text)
+		}
+		var got struct {
+			Roles []struct {
+				ID string `json:"id"`
+			} `json:"roles"`
+		}
+		v.With("frontegg-tenant-id", tn.TenantID).Do(t, "GET", "/identity/resources/users/v1/"+res.UserID, nil).Want(t, 200).JSON(t, &got)
+		if len(got.Roles) != 1 || got.Roles[0].ID != role {
+			t.Fatalf("roles %+v", got.Roles)
+		}
+
+		// A user of another account joins by logging in with the link.
+		other := e.SeedTenant(t, "Other")
+		ada := e.SeedUser(t, other.TenantID, "ada@example.com", "pw-pw-pw-pw")
+		var login struct {
+			AccessToken string `json:"accessToken"`
+		}
+		e.Anon().Do(t, "POST", "/identity/resources/auth/v1/user", map[string]string{"email": "ada@example.com", "password": "pw-pw-pw-pw",
+			"invitationToken": l.Token}).Want(t, 200).JSON(t, &login)
+		if got := e.status(t, ada.ID, tn.TenantID); got != "Activated" && got != "PendingLogin" {
+			t.Fatalf("Ada in Acme: %s", got)
+		}
+		// A bad link is refused whatever the password.
+		for _, pw := range []string{"pw-pw-pw-pw", "wrong"} {
+			e.Anon().Do(t, "POST", "/identity/resources/auth/v1/user", map[string]string{"email": "ada@example.com", "password": pw,
+				"invitationToken": "bogus"}).WantError(t, 400, "invalid or has expired")
+		}
+		e.Anon().Do(t, "POST", signUp, map[string]any{"email": "x@example.com", "password": "New-pw-123", "invitationToken": "bogus"}).
+			WantError(t, 400, "invalid or has expired")
+	})
 }

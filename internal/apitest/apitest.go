@@ -3,6 +3,7 @@ package apitest
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -68,6 +69,10 @@ type Server struct {
 
 	vendorOnce  sync.Once
 	vendorToken string
+
+	rawURL  string
+	rawOnce sync.Once
+	raw     *sql.DB
 }
 
 // Option changes the configuration of a Server before it starts.
@@ -131,7 +136,7 @@ func New(t testing.TB, rawURL string, opts ...Option) *Server {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.Start(ctx)
-	s.App, s.DB = a, a.DB()
+	s.App, s.DB, s.rawURL = a, a.DB(), rawURL
 	s.Config.Handler = a.Handler()
 	s.Start()
 	t.Cleanup(func() {
@@ -188,6 +193,43 @@ func (s *Server) Login(t testing.TB, email, password string) (*Client, LoginResp
 		t.Fatalf("login of %s gave no access token", email)
 	}
 	return c.With("Authorization", "Bearer "+out.AccessToken), out
+}
+
+// Exec runs q on the server's database through a connection of its own, for
+// rows no route creates yet (roles, permissions). Tests only: the
+// application's SQL lives in the store.
+func (s *Server) Exec(t testing.TB, q string, args ...any) {
+	t.Helper()
+	s.rawOnce.Do(func() {
+		driver, dsn := "pgx", s.rawURL
+		if path, ok := strings.CutPrefix(s.rawURL, "sqlite:"); ok {
+			driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+		}
+		raw, err := sql.Open(driver, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw.SetMaxOpenConns(1)
+		s.raw = raw
+		t.Cleanup(func() { raw.Close() })
+	})
+	if _, err := s.raw.ExecContext(context.Background(), q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// OutboxSize returns how many messages the outbox holds, whatever their status.
+func (s *Server) OutboxSize(t testing.TB) int {
+	t.Helper()
+	counts, err := s.DB.CountMessages(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
 }
 
 // SMSSender is the sender number ConfigureSMS configures.

@@ -1,11 +1,8 @@
 package invitations_test
 
 import (
-	"context"
-	"database/sql"
 	"net/url"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,7 +10,6 @@ import (
 
 	"github.com/hatchid/hatch/internal/apitest"
 	"github.com/hatchid/hatch/internal/mail/mailtest"
-	"github.com/hatchid/hatch/internal/store/storetest"
 )
 
 const (
@@ -29,28 +25,12 @@ const (
 	mailWait       = 5 * time.Second
 )
 
-// env is a server under test with a side door to its database, for the
-// roles no route of this branch creates.
-type env struct {
-	*apitest.Server
-	raw *sql.DB
-}
+// env is a server under test.
+type env struct{ *apitest.Server }
 
 func each(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Helper()
-	storetest.EachURL(t, func(t *testing.T, rawURL string) {
-		s := apitest.New(t, rawURL)
-		driver, dsn := "pgx", rawURL
-		if path, ok := strings.CutPrefix(rawURL, "sqlite:"); ok {
-			driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
-		}
-		raw, err := sql.Open(driver, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { raw.Close() })
-		fn(t, &env{Server: s, raw: raw})
-	})
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) { fn(t, &env{s}) })
 }
 
 // member seeds a user of tenantID holding a role of level granting
@@ -60,24 +40,17 @@ func (e *env) member(t *testing.T, tenantID, email string, level int, permission
 	u := e.SeedUser(t, tenantID, email, "pw-pw-pw-pw")
 	now := e.Clock.Now().UnixMicro()
 	roleID := uuid.NewString()
-	e.exec(t, `INSERT INTO roles (id, key, name, description, tenant_id, level, is_default, first_user_role, created_at, updated_at)
+	e.Exec(t, `INSERT INTO roles (id, key, name, description, tenant_id, level, is_default, first_user_role, created_at, updated_at)
 		VALUES ($1, $2, $2, '', $3, $4, FALSE, FALSE, $5, $5)`, roleID, "role-"+roleID[:8], tenantID, level, now)
 	for _, key := range permissionKeys {
 		permID := uuid.NewString()
-		e.exec(t, `INSERT INTO permissions (id, key, name, description, fe_permission, created_at, updated_at)
+		e.Exec(t, `INSERT INTO permissions (id, key, name, description, fe_permission, created_at, updated_at)
 			VALUES ($1, $2, $2, '', FALSE, $3, $3) ON CONFLICT (key) DO NOTHING`, permID, key, now)
-		e.exec(t, `INSERT INTO role_permissions (role_id, permission_id) SELECT $1, id FROM permissions WHERE key = $2`, roleID, key)
+		e.Exec(t, `INSERT INTO role_permissions (role_id, permission_id) SELECT $1, id FROM permissions WHERE key = $2`, roleID, key)
 	}
-	e.exec(t, `INSERT INTO user_roles (user_id, tenant_id, role_id, created_at) VALUES ($1, $2, $3, $4)`, u.ID, tenantID, roleID, now)
+	e.Exec(t, `INSERT INTO user_roles (user_id, tenant_id, role_id, created_at) VALUES ($1, $2, $3, $4)`, u.ID, tenantID, roleID, now)
 	c, _ := e.Login(t, email, "pw-pw-pw-pw")
 	return c, u.ID, roleID
-}
-
-func (e *env) exec(t *testing.T, q string, args ...any) {
-	t.Helper()
-	if _, err := e.raw.ExecContext(context.Background(), q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
 }
 
 var (

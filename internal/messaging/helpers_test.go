@@ -1,7 +1,6 @@
 package messaging_test
 
 import (
-	"context"
 	"net"
 	"net/url"
 	"regexp"
@@ -9,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hatchid/hatch/internal/apitest"
 	"github.com/hatchid/hatch/internal/mail/mailtest"
 )
 
@@ -34,20 +32,6 @@ func smtpPayload(t *testing.T, srv *mailtest.Server, password string) map[string
 	p, _ := strconv.Atoi(port)
 	return map[string]any{"provider": "smtp", "host": host, "port": p, "username": "relay", "password": password,
 		"senderEmail": "team@app.test", "fromName": "App Team"}
-}
-
-// outboxSize returns how many messages the outbox holds, whatever their status.
-func outboxSize(t *testing.T, s *apitest.Server) int {
-	t.Helper()
-	counts, err := s.DB.CountMessages(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, c := range counts {
-		n += c
-	}
-	return n
 }
 
 var linkPattern = regexp.MustCompile(`https?://\S+`)

@@ -91,9 +91,9 @@ func TestEmailTemplateOverride(t *testing.T) {
 
 		// An inactive template's email is not sent.
 		v.Do(t, "POST", templatesPath, map[string]any{"type": "ResetPassword", "active": false}).Want(t, 201)
-		before := outboxSize(t, s)
+		before := s.OutboxSize(t)
 		s.Anon().Do(t, "POST", resetPath, map[string]string{"email": "ada@example.com"}).Want(t, 201)
-		if after := outboxSize(t, s); after != before {
+		if after := s.OutboxSize(t); after != before {
 			t.Fatalf("inactive template: outbox went from %d to %d", before, after)
 		}
 

@@ -41,21 +41,27 @@ const (
 )
 
 // Kinds returns every email type, in the order of Frontegg's enum.
-func Kinds() []Kind {
-	out := make([]Kind, len(defaultEmails))
-	for i, d := range defaultEmails {
-		out[i] = d.kind
+func Kinds() []Kind { return kindsOf(defaultEmails, func(d defaultEmail) Kind { return d.kind }) }
+
+// ParseKind returns the email type named s, and whether there is one.
+func ParseKind(s string) (Kind, bool) { return parseKind(Kinds(), s) }
+
+// kindsOf lists the kinds of a table of defaults.
+func kindsOf[D any, K ~string](defaults []D, kind func(D) K) []K {
+	out := make([]K, len(defaults))
+	for i, d := range defaults {
+		out[i] = kind(d)
 	}
 	return out
 }
 
-// ParseKind returns the email type named s, and whether there is one.
-func ParseKind(s string) (Kind, bool) {
-	i := slices.IndexFunc(defaultEmails, func(d defaultEmail) bool { return string(d.kind) == s })
+// parseKind returns the kind among kinds named s, and whether there is one.
+func parseKind[K ~string](kinds []K, s string) (K, bool) {
+	i := slices.Index(kinds, K(s))
 	if i < 0 {
 		return "", false
 	}
-	return defaultEmails[i].kind, true
+	return kinds[i], true
 }
 
 // SMSKind is an SMS template type. Frontegg's API leaves SMS types open;
@@ -76,19 +82,7 @@ const (
 )
 
 // SMSKinds returns every SMS type.
-func SMSKinds() []SMSKind {
-	out := make([]SMSKind, len(defaultSMS))
-	for i, d := range defaultSMS {
-		out[i] = d.kind
-	}
-	return out
-}
+func SMSKinds() []SMSKind { return kindsOf(defaultSMS, func(d defaultText) SMSKind { return d.kind }) }
 
 // ParseSMSKind returns the SMS type named s, and whether there is one.
-func ParseSMSKind(s string) (SMSKind, bool) {
-	i := slices.IndexFunc(defaultSMS, func(d defaultText) bool { return string(d.kind) == s })
-	if i < 0 {
-		return "", false
-	}
-	return defaultSMS[i].kind, true
-}
+func ParseSMSKind(s string) (SMSKind, bool) { return parseKind(SMSKinds(), s) }

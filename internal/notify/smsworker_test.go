@@ -78,13 +78,7 @@ func (f *smsFixture) message(t *testing.T, id string) *store.Message {
 
 func (f *smsFixture) sendDue(t *testing.T, want int) {
 	t.Helper()
-	n, err := f.worker.SendDue(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != want {
-		t.Fatalf("SendDue attempted %d messages, want %d", n, want)
-	}
+	sendDue(t, f.worker, want)
 }
 
 func TestSMSWorkerDelivers(t *testing.T) {

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 
 	"github.com/hatchid/hatch/internal/iam"
@@ -62,7 +63,7 @@ func emailTemplate(ctx context.Context, q interface {
 	FindEmailTemplate(ctx context.Context, typ string) (*store.EmailTemplate, error)
 }, kind Kind, baseURL string) (*EmailTemplate, error) {
 	if _, ok := DefaultEmailTemplate(kind, baseURL); !ok {
-		return nil, iam.Invalid("no email template %q", kind)
+		return nil, fmt.Errorf("no email template %q", kind)
 	}
 	o, err := q.FindEmailTemplate(ctx, string(kind))
 	if err != nil && !errors.Is(err, iam.ErrNotFound) {

@@ -79,7 +79,15 @@ func (f *fixture) queue(t *testing.T, to string) string {
 
 func (f *fixture) sendDue(t *testing.T, want int) {
 	t.Helper()
-	n, err := f.worker.SendDue(context.Background())
+	sendDue(t, f.worker, want)
+}
+
+// sendDue runs one SendDue of w and fails the test unless it attempted want messages.
+func sendDue(t *testing.T, w interface {
+	SendDue(context.Context) (int, error)
+}, want int) {
+	t.Helper()
+	n, err := w.SendDue(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

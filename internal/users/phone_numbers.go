@@ -50,16 +50,27 @@ func toPhoneJSON(p *store.PhoneNumber) phoneJSON {
 	return phoneJSON{ID: p.ID, UserID: p.UserID, PhoneNumber: p.PhoneNumber, Verified: p.Verified, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
 
-// checkPhone returns s trimmed, or a 400 when it is not an E.164 number.
-func checkPhone(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "":
-		return "", iam.Invalid("phoneNumber is required")
-	case !sms.ValidNumber(s):
-		return "", iam.Invalid("phoneNumber must be a phone number in E.164 form, such as +14155550100")
+// phoneRequest is the body of the routes that add a number.
+type phoneRequest struct {
+	PhoneNumber string `json:"phoneNumber"`
+	Verify      *bool  `json:"verify"` // add only: false adds the number without sending a code
+}
+
+// decodePhone reads a phoneRequest whose number is trimmed and in E.164
+// form, with a 400 otherwise.
+func decodePhone(r *http.Request) (*phoneRequest, error) {
+	var req phoneRequest
+	if err := api.Decode(r, &req); err != nil {
+		return nil, err
 	}
-	return s, nil
+	req.PhoneNumber = strings.TrimSpace(req.PhoneNumber)
+	switch {
+	case req.PhoneNumber == "":
+		return nil, iam.Invalid("phoneNumber is required")
+	case !sms.ValidNumber(req.PhoneNumber):
+		return nil, iam.Invalid("phoneNumber must be a phone number in E.164 form, such as +14155550100")
+	}
+	return &req, nil
 }
 
 // pagedPhones is a page of numbers with Frontegg's pagination links.
@@ -128,27 +139,26 @@ type createdPhoneJSON struct {
 	OTCToken string `json:"otcToken,omitempty"`
 }
 
+// decodeOwnPhone reads a phoneRequest for the caller, and loads the caller.
+func (h *Handler) decodeOwnPhone(r *http.Request) (*phoneRequest, *iam.User, error) {
+	req, err := decodePhone(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := h.self(r)
+	return req, u, err
+}
+
 // addMyPhoneNumber adds an unverified number to the caller and, unless
 // verify is false, sends it a code: 201 with the number and the otcToken.
 func (h *Handler) addMyPhoneNumber(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		PhoneNumber string `json:"phoneNumber"`
-		Verify      *bool  `json:"verify"`
-	}
-	if err := api.Decode(r, &req); err != nil {
-		return err
-	}
-	number, err := checkPhone(req.PhoneNumber)
-	if err != nil {
-		return err
-	}
-	u, err := h.self(r)
+	req, u, err := h.decodeOwnPhone(r)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
 	now := h.Now()
-	p := &store.PhoneNumber{ID: uuid.NewString(), UserID: u.ID, PhoneNumber: number, CreatedAt: now, UpdatedAt: now}
+	p := &store.PhoneNumber{ID: uuid.NewString(), UserID: u.ID, PhoneNumber: req.PhoneNumber, CreatedAt: now, UpdatedAt: now}
 	var token string
 	err = h.DB.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.SavePhoneNumber(ctx, p); err != nil {
@@ -169,24 +179,14 @@ func (h *Handler) addMyPhoneNumber(w http.ResponseWriter, r *http.Request) error
 // preVerifyPhoneNumber sends a code to a number the caller means to add,
 // storing nothing but the code: 200 {otcToken}. Verifying adds the number.
 func (h *Handler) preVerifyPhoneNumber(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		PhoneNumber string `json:"phoneNumber"`
-	}
-	if err := api.Decode(r, &req); err != nil {
-		return err
-	}
-	number, err := checkPhone(req.PhoneNumber)
-	if err != nil {
-		return err
-	}
-	u, err := h.self(r)
+	req, u, err := h.decodeOwnPhone(r)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
 	var token string
 	err = h.DB.InTx(ctx, func(tx *store.Tx) (err error) {
-		token, err = h.sendPhoneCode(ctx, tx, u, &store.PhoneNumber{UserID: u.ID, PhoneNumber: number}, store.PhoneVerifyAdd)
+		token, err = h.sendPhoneCode(ctx, tx, u, &store.PhoneNumber{UserID: u.ID, PhoneNumber: req.PhoneNumber}, store.PhoneVerifyAdd)
 		return err
 	})
 	if err != nil {
@@ -251,6 +251,15 @@ func (h *Handler) checkPhoneCode(r *http.Request, userID, purpose string) (*stor
 	return v, nil
 }
 
+// usePhoneCode spends v in tx; a code spent meanwhile is refused like a wrong one.
+func usePhoneCode(ctx context.Context, tx *store.Tx, v *store.PhoneVerification, now time.Time) error {
+	err := tx.UsePhoneVerification(ctx, v.TokenHash, now)
+	if errors.Is(err, iam.ErrNotFound) {
+		return errPhoneCode
+	}
+	return err
+}
+
 // verifyPhoneNumber adds the number of a verification as verified.
 func (h *Handler) verifyPhoneNumber(w http.ResponseWriter, r *http.Request) error {
 	id, err := selfID(r)
@@ -265,9 +274,7 @@ func (h *Handler) verifyPhoneNumber(w http.ResponseWriter, r *http.Request) erro
 	now := h.Now()
 	p := &store.PhoneNumber{ID: uuid.NewString(), UserID: id, PhoneNumber: v.PhoneNumber, Verified: true, CreatedAt: now, UpdatedAt: now}
 	err = h.DB.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.UsePhoneVerification(ctx, v.TokenHash, now); errors.Is(err, iam.ErrNotFound) {
-			return errPhoneCode
-		} else if err != nil {
+		if err := usePhoneCode(ctx, tx, v, now); err != nil {
 			return err
 		}
 		return tx.SavePhoneNumber(ctx, p)
@@ -319,9 +326,7 @@ func (h *Handler) verifyDeletePhoneNumber(w http.ResponseWriter, r *http.Request
 	}
 	ctx := r.Context()
 	err = h.DB.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.UsePhoneVerification(ctx, v.TokenHash, h.Now()); errors.Is(err, iam.ErrNotFound) {
-			return errPhoneCode
-		} else if err != nil {
+		if err := usePhoneCode(ctx, tx, v, h.Now()); err != nil {
 			return err
 		}
 		err := tx.DeletePhoneNumber(ctx, id, v.PhoneID)
@@ -338,13 +343,7 @@ func (h *Handler) verifyDeletePhoneNumber(w http.ResponseWriter, r *http.Request
 
 // addUserPhoneNumber adds a verified number to a user, without a code (vendor).
 func (h *Handler) addUserPhoneNumber(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		PhoneNumber string `json:"phoneNumber"`
-	}
-	if err := api.Decode(r, &req); err != nil {
-		return err
-	}
-	number, err := checkPhone(req.PhoneNumber)
+	req, err := decodePhone(r)
 	if err != nil {
 		return err
 	}
@@ -354,7 +353,7 @@ func (h *Handler) addUserPhoneNumber(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	now := h.Now()
-	p := &store.PhoneNumber{ID: uuid.NewString(), UserID: u.ID, PhoneNumber: number, Verified: true, CreatedAt: now, UpdatedAt: now}
+	p := &store.PhoneNumber{ID: uuid.NewString(), UserID: u.ID, PhoneNumber: req.PhoneNumber, Verified: true, CreatedAt: now, UpdatedAt: now}
 	if err := h.DB.InTx(ctx, func(tx *store.Tx) error { return tx.SavePhoneNumber(ctx, p) }); err != nil {
 		return err
 	}

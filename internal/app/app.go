@@ -88,7 +88,8 @@ func domainHandlers(d *deps) []routable {
 		&tenants.Handler{DB: d.db, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
 		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
 		&securitypolicy.Handler{DB: d.db, Policies: d.policies, Passwords: d.passwords},
-		&messaging.Handler{DB: d.db, Sealer: d.sealer, BaseURL: d.cfg.BaseURL, MailFrom: d.cfg.MailFrom, TwilioURL: d.cfg.TwilioAPIURL, Now: d.now},
+		&messaging.Handler{DB: d.db, Sealer: d.sealer, BaseURL: d.cfg.BaseURL, MailFrom: d.cfg.MailFrom, TwilioURL: d.cfg.TwilioAPIURL,
+			Client: &http.Client{Timeout: 10 * time.Second}, MailTimeout: 10 * time.Second, Now: d.now},
 		&invitations.Handler{DB: d.db, Hasher: d.hasher, Passwords: d.passwords, Notifier: d.notifier, Settings: d.settings,
 			Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
 	}

@@ -129,8 +129,10 @@ func (h *Handler) putSMSConfig(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := sender.Verify(ctx); err != nil {
+	if err := sender.Verify(ctx); sms.IsPermanent(err) {
 		return iam.Invalid("The SMS provider did not accept accountId and token: %v", err)
+	} else if err != nil {
+		return iam.Invalid("Could not reach the SMS provider to check accountId and token: %v", err)
 	}
 	if err := h.DB.SaveSetting(ctx, "", notify.SMSConfigName, c, now); err != nil {
 		return err

@@ -64,7 +64,8 @@ func (w *SMSWorker) SendDue(ctx context.Context) (int, error) {
 	if err != nil && !errors.Is(err, iam.ErrNotFound) {
 		return 0, err
 	}
-	w.configure(w.Log, cfg != nil, "no SMS provider configured (the SMS configuration API): SMS stay queued in the outbox")
+	// Many environments never send SMS: their absence is news, not a warning.
+	w.configure(w.Log, cfg != nil, slog.LevelInfo, "no SMS provider configured (the SMS configuration API): SMS stay queued in the outbox")
 	if cfg == nil {
 		return 0, nil
 	}

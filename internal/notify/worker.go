@@ -103,14 +103,14 @@ const (
 )
 
 // configure records whether the channel has a transport, saying missing in
-// the log when it first finds none.
-func (l *loop) configure(log *slog.Logger, ok bool, missing string) {
+// the log at level when it first finds none.
+func (l *loop) configure(log *slog.Logger, ok bool, level slog.Level, missing string) {
 	state := int32(unconfigured)
 	if ok {
 		state = configured
 	}
 	if l.state.Swap(state) != state && !ok {
-		log.Warn(missing)
+		log.Log(context.Background(), level, missing)
 	}
 }
 
@@ -176,7 +176,7 @@ func (w *Worker) SendDue(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	w.configure(w.Log, sender != nil, "no mail server configured (HATCH_SMTP_URL or the Email configuration API): email stays queued in the outbox")
+	w.configure(w.Log, sender != nil, slog.LevelWarn, "no mail server configured (HATCH_SMTP_URL or the Email configuration API): email stays queued in the outbox")
 	if sender == nil {
 		return 0, nil
 	}

@@ -3,6 +3,7 @@ package apitest
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -23,6 +24,7 @@ import (
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/mail/mailtest"
 	"github.com/hatchid/hatch/internal/secure"
+	"github.com/hatchid/hatch/internal/sms/smstest"
 	"github.com/hatchid/hatch/internal/store"
 	"github.com/hatchid/hatch/internal/store/storetest"
 )
@@ -61,9 +63,16 @@ type Server struct {
 	Clock    *Clock
 	Hasher   *secure.Hasher
 	Mail     *mailtest.Server // the SMTP server the app sends through (HATCH_SMTP_URL)
+	// SMS speaks Twilio's messaging API at HATCH_TWILIO_API_URL. The app
+	// sends through it once an SMS provider is configured: ConfigureSMS.
+	SMS *smstest.Server
 
 	vendorOnce  sync.Once
 	vendorToken string
+
+	rawURL  string
+	rawOnce sync.Once
+	raw     *sql.DB
 }
 
 // Option changes the configuration of a Server before it starts.
@@ -86,6 +95,7 @@ func New(t testing.TB, rawURL string, opts ...Option) *Server {
 		Clock:    &Clock{now: time.Now().UTC().Truncate(time.Second)},
 		Hasher:   secure.NewHasher(FastArgon2),
 		Mail:     mailtest.Start(t, mailtest.Options{}),
+		SMS:      smstest.Start(t, "AC"+strings.ReplaceAll(uuid.NewString(), "-", ""), secure.RandomToken(16)),
 	}
 	s.Server = httptest.NewUnstartedServer(nil)
 	cfg := &config.Config{
@@ -111,6 +121,7 @@ func New(t testing.TB, rawURL string, opts ...Option) *Server {
 	}
 	cfg.RateLimitAddress, cfg.RateLimitIdentifier = defaults.RateLimitAddress, defaults.RateLimitIdentifier
 	cfg.RecaptchaVerifyURL = defaults.RecaptchaVerifyURL
+	cfg.TwilioAPIURL = s.SMS.URL
 	for _, o := range opts {
 		o(cfg)
 	}
@@ -125,7 +136,7 @@ func New(t testing.TB, rawURL string, opts ...Option) *Server {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.Start(ctx)
-	s.App, s.DB = a, a.DB()
+	s.App, s.DB, s.rawURL = a, a.DB(), rawURL
 	s.Config.Handler = a.Handler()
 	s.Start()
 	t.Cleanup(func() {
@@ -182,6 +193,55 @@ func (s *Server) Login(t testing.TB, email, password string) (*Client, LoginResp
 		t.Fatalf("login of %s gave no access token", email)
 	}
 	return c.With("Authorization", "Bearer "+out.AccessToken), out
+}
+
+// Exec runs q on the server's database through a connection of its own, for
+// rows no route creates yet (roles, permissions). Tests only: the
+// application's SQL lives in the store.
+func (s *Server) Exec(t testing.TB, q string, args ...any) {
+	t.Helper()
+	s.rawOnce.Do(func() {
+		driver, dsn := "pgx", s.rawURL
+		if path, ok := strings.CutPrefix(s.rawURL, "sqlite:"); ok {
+			driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+		}
+		raw, err := sql.Open(driver, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw.SetMaxOpenConns(1)
+		s.raw = raw
+		t.Cleanup(func() { raw.Close() })
+	})
+	if _, err := s.raw.ExecContext(context.Background(), q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// OutboxSize returns how many messages the outbox holds, whatever their status.
+func (s *Server) OutboxSize(t testing.TB) int {
+	t.Helper()
+	counts, err := s.DB.CountMessages(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
+}
+
+// SMSSender is the sender number ConfigureSMS configures.
+const SMSSender = "+15005550006"
+
+// ConfigureSMS makes s.SMS the environment's SMS provider through the vendor
+// API, with SMSSender as the sender.
+func (s *Server) ConfigureSMS(t testing.TB) {
+	t.Helper()
+	s.Vendor(t).Do(t, "POST", "/identity/resources/configurations/v1/sms", map[string]string{
+		"provider": "twilio", "accountId": s.SMS.AccountSID, "token": s.SMS.AuthToken, "senderName": SMSSender,
+	}).Want(t, 201)
 }
 
 // SeedTenant creates an account directly in storage.

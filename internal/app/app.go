@@ -23,8 +23,10 @@ import (
 	"github.com/hatchid/hatch/internal/emailpolicy"
 	"github.com/hatchid/hatch/internal/factors"
 	"github.com/hatchid/hatch/internal/groups"
+	"github.com/hatchid/hatch/internal/invitations"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/mail"
+	"github.com/hatchid/hatch/internal/messaging"
 	"github.com/hatchid/hatch/internal/mfa"
 	"github.com/hatchid/hatch/internal/migration"
 	"github.com/hatchid/hatch/internal/notify"
@@ -112,7 +114,8 @@ func domainHandlers(d *deps) []routable {
 	return []routable{
 		&auth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings,
 			Captcha: d.captcha, Passwords: d.passwords, Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now, Audit: d.audit, Sources: d.sources},
-		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Passwords: d.passwords, Domains: d.domains, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
+		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Passwords: d.passwords, Domains: d.domains, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now,
+			Sealer: d.sealer, Log: d.log, BulkInterval: d.cfg.OutboxInterval},
 		&tenants.Handler{DB: d.db, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
 		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
 		&securitypolicy.Handler{DB: d.db, Policies: d.policies, Passwords: d.passwords},
@@ -137,11 +140,16 @@ func domainHandlers(d *deps) []routable {
 			Captcha: d.captcha, Now: d.now},
 		&apitokens.Handler{DB: d.db, Issuer: d.issuer, Settings: d.settings, Revocations: d.revocations,
 			SecretKey: d.env.secretKey, Now: d.now},
+		&messaging.Handler{DB: d.db, Sealer: d.sealer, BaseURL: d.cfg.BaseURL, MailFrom: d.cfg.MailFrom, TwilioURL: d.cfg.TwilioAPIURL,
+			Client: &http.Client{Timeout: 10 * time.Second}, MailTimeout: 10 * time.Second, Now: d.now},
+		&invitations.Handler{DB: d.db, Hasher: d.hasher, Passwords: d.passwords, Notifier: d.notifier, Settings: d.settings,
+			Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
 	}
 }
 
 // Besides routes, a domain handler may take part in every login (login.Check,
-// login.ClaimsHook) and run a background loop (runner); build wires what each offers.
+// login.ClaimsHook) and work in the background (runner: the users handler
+// processes bulk invitations; Run returns when ctx ends); build wires what each offers.
 type runner interface{ Run(context.Context) }
 
 // resolver returns the DNS resolver that asks addr (host:port), or the
@@ -247,14 +255,16 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 		Failures: &policy.Lockout{DB: db, Policies: policies.Lockout, Now: now}, Passwords: passwords,
 		Checks: []login.Check{&restrictions.IPCheck{Rules: ipRules, Audit: recorder}}, Sessions: sessionRules, Audit: recorder}
 	cookies := &login.Cookies{ClientID: env.clientID, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
-	outbox, err := a.outboxWorker(now)
+	outbox, err := a.outboxWorker(now, sealer)
 	if err != nil {
 		return err
 	}
-	a.background = append(a.background, outbox.Run)
+	smsOutbox := &notify.SMSWorker{DB: db, Sealer: sealer, BaseURL: cfg.TwilioAPIURL, Log: a.log, Now: now,
+		Schedule: notify.Schedule{Interval: cfg.OutboxInterval}}
+	a.background = append(a.background, outbox.Run, smsOutbox.Run)
 
 	origins := func() []string { return append(slices.Clone(cfg.CORSOrigins), settings.CachedCore().AllowedOrigins...) }
-	notifier := &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now, Wake: outbox.Wake}
+	notifier := &notify.Notifier{DB: db, BaseURL: cfg.BaseURL, Now: now, Wake: outbox.Wake, WakeSMS: smsOutbox.Wake}
 	// Second factors and passwordless sign-in. SMS codes wait in the outbox
 	// (channel sms) until an SMS sender delivers them.
 	secondFactors := &factors.Service{DB: db, Sealer: sealer, Login: logins, Cookies: cookies, Settings: settings,
@@ -279,6 +289,7 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 
 	metrics := api.NewMetrics()
 	outbox.Register(metrics)
+	smsOutbox.Register(metrics)
 	router := api.NewRouter(&policy.IPGuard{Next: authn, Rules: ipRules}, a.log, metrics)
 	limits := &policy.RateLimits{DB: db, Now: now,
 		Address: policy.Rate(cfg.RateLimitAddress), Identifier: policy.Rate(cfg.RateLimitIdentifier)}
@@ -305,11 +316,13 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	return nil
 }
 
-// outboxWorker builds the worker that sends queued email through the server
-// at HATCH_SMTP_URL. Without one it has no sender: it says so once and the
-// email stays queued in the outbox.
-func (a *App) outboxWorker(now func() time.Time) (*notify.Worker, error) {
-	w := &notify.Worker{DB: a.db, From: a.cfg.MailFrom, Log: a.log, Now: now, Interval: a.cfg.OutboxInterval}
+// outboxWorker builds the worker that sends queued email through the
+// configured mail server (the Email configuration API), or else the one at
+// HATCH_SMTP_URL. Without either it says so once and the email stays queued
+// in the outbox.
+func (a *App) outboxWorker(now func() time.Time, sealer *secure.Sealer) (*notify.Worker, error) {
+	w := &notify.Worker{DB: a.db, Sealer: sealer, From: a.cfg.MailFrom, Log: a.log, Now: now,
+		Schedule: notify.Schedule{Interval: a.cfg.OutboxInterval}}
 	if a.cfg.SMTPURL != "" {
 		sender, err := mail.Parse(a.cfg.SMTPURL)
 		if err != nil {

@@ -194,5 +194,9 @@ func (h *Handler) generateActivationToken(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	return api.Created(w, linkResponse{Link: h.Notifier.ActivationLink(u.ID, tok), Token: tok, UserID: u.ID})
+	link, err := h.Notifier.Link(ctx, notify.ActivateUser, u.ID, tok)
+	if err != nil {
+		return err
+	}
+	return api.Created(w, linkResponse{Link: link, Token: tok, UserID: u.ID})
 }

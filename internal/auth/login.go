@@ -10,6 +10,7 @@ import (
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/secure"
+	"github.com/hatchid/hatch/internal/store"
 	"github.com/hatchid/hatch/internal/token"
 )
 
@@ -75,6 +76,15 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if err := h.Captcha.Verify(ctx, req.RecaptchaToken, req.Email, api.ClientIP(ctx)); err != nil {
 		return err
 	}
+	// An invitation link is checked before the password, so its answer
+	// says nothing about the password (see invite_links.go).
+	var link *store.InviteLink
+	if req.InvitationToken != "" {
+		var err error
+		if link, err = h.inviteLink(ctx, req.InvitationToken); err != nil {
+			return err
+		}
+	}
 	var u *iam.User
 	var err error
 	identifier := req.Email
@@ -122,10 +132,17 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	tenantID := r.Header.Get("frontegg-tenant-id")
+	if link != nil {
+		if err := h.DB.InTx(ctx, func(tx *store.Tx) error { return h.joinByLink(ctx, tx, u, link) }); err != nil {
+			return err
+		}
+		tenantID = link.TenantID
+	}
 	res, err := h.Login.Complete(ctx, &login.Attempt{
 		User:      u,
 		Methods:   []string{"pwd"},
-		TenantID:  r.Header.Get("frontegg-tenant-id"),
+		TenantID:  tenantID,
 		IP:        api.ClientIP(ctx),
 		UserAgent: r.UserAgent(),
 		Device:    h.Cookies.ReadDevice(r),

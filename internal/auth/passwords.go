@@ -292,7 +292,11 @@ func (h *Handler) generatePasswordResetToken(w http.ResponseWriter, r *http.Requ
 	if err != nil {
 		return err
 	}
-	return api.Created(w, linkResponse{Link: h.Notifier.PasswordResetLink(u.ID, tok), Token: tok, UserID: u.ID})
+	link, err := h.Notifier.Link(ctx, notify.ResetPassword, u.ID, tok)
+	if err != nil {
+		return err
+	}
+	return api.Created(w, linkResponse{Link: link, Token: tok, UserID: u.ID})
 }
 
 // findUser returns the user with id, or a 404.

@@ -55,7 +55,9 @@ func (h *Handler) signUpUsername(w http.ResponseWriter, r *http.Request) error {
 	return h.signUpUser(w, r, true)
 }
 
-// signUpUser creates the tenant and its first user, with the default roles.
+// signUpUser creates the tenant and its first user, with the default roles;
+// with an invitationToken, the user joins the invitation link's account
+// instead (see invite_links.go).
 // The user must activate (shouldActivate true, activation email sent) unless
 // the environment lets unverified users log in and a password was given;
 // then the user is logged in at once and authResponse carries the login
@@ -71,12 +73,18 @@ func (h *Handler) signUpUser(w http.ResponseWriter, r *http.Request, byUsername 
 	if err != nil {
 		return err
 	}
-	if !core.AllowSignups {
-		return iam.Forbidden("Sign-up is disabled")
-	}
 	var req signUpRequest
 	if err := api.Decode(r, &req); err != nil {
 		return err
+	}
+	var link *store.InviteLink // joining an account through its invitation link (see invite_links.go)
+	if req.InvitationToken != "" {
+		if link, err = h.inviteLink(ctx, req.InvitationToken); err != nil {
+			return err
+		}
+	}
+	if !core.AllowSignups && link == nil {
+		return iam.Forbidden("Sign-up is disabled")
 	}
 	if err := req.validate(byUsername); err != nil {
 		return err
@@ -97,6 +105,9 @@ func (h *Handler) signUpUser(w http.ResponseWriter, r *http.Request, byUsername 
 
 	now := h.Now()
 	tenantID, userID := uuid.NewString(), uuid.NewString()
+	if link != nil {
+		tenantID = link.TenantID
+	}
 	metadata := req.Metadata
 	if metadata == "" {
 		metadata = "{}"
@@ -119,15 +130,26 @@ func (h *Handler) signUpUser(w http.ResponseWriter, r *http.Request, byUsername 
 				return err
 			}
 		}
-		if err := tx.CreateTenant(ctx, t); err != nil {
-			return err
+		var roleIDs []string
+		var err error
+		if link == nil {
+			if err := tx.CreateTenant(ctx, t); err != nil {
+				return err
+			}
+			roleIDs, err = tx.DefaultRoleIDs(ctx, tenantID)
+		} else {
+			roleIDs, err = linkRoles(ctx, tx, link)
 		}
-		roleIDs, err := tx.DefaultRoleIDs(ctx, tenantID)
 		if err != nil {
 			return err
 		}
 		if err := tx.CreateUser(ctx, store.NewUser{User: u, TenantID: tenantID, RoleIDs: roleIDs}); err != nil {
 			return err
+		}
+		if link != nil {
+			if err := h.tellLinkOwner(ctx, tx, u, link); err != nil {
+				return err
+			}
 		}
 		if noEmail {
 			return nil
@@ -222,7 +244,7 @@ func (req *signUpRequest) validate(byUsername bool) error {
 		return iam.Invalid("email must be an email")
 	case req.Username != "" && (utf8.RuneCountInString(req.Username) > 255 || strings.ContainsFunc(req.Username, isSpaceOrControl)):
 		return iam.Invalid("username must be at most 255 characters, without spaces")
-	case req.CompanyName == "":
+	case req.CompanyName == "" && req.InvitationToken == "":
 		return iam.Invalid("companyName is required")
 	case utf8.RuneCountInString(req.CompanyName) > 255:
 		return iam.Invalid("companyName must be at most 255 characters")
@@ -234,10 +256,6 @@ func (req *signUpRequest) validate(byUsername bool) error {
 		return iam.Invalid("provider must be one of %s", strings.Join(providers, ", "))
 	case req.Metadata != "" && !isJSONObject(req.Metadata):
 		return iam.Invalid("metadata must be a JSON object in a string")
-	case req.InvitationToken != "":
-		// Signing up creates a new account; joining an inviting one is the
-		// invitation routes' job.
-		return iam.Invalid("invitationToken is not accepted on sign-up; accept the invitation instead")
 	case req.Email == "" && req.Password == "":
 		return iam.Invalid("password is required when no email is given")
 	}

@@ -308,7 +308,7 @@ func TestSignUpBadInput(t *testing.T) {
 			{signUpPath, with("provider", "myspace"), "provider must be one of"},
 			{signUpPath, with("metadata", "not json"), "metadata must be a JSON object"},
 			{signUpPath, with("metadata", map[string]any{"a": 1}), "metadata must be of type string"},
-			{signUpPath, with("invitationToken", "abc"), "invitationToken is not accepted"},
+			{signUpPath, with("invitationToken", "abc"), "The invitation link is invalid or has expired"},
 			{signUpPath, with("username", "has space"), "username must be"},
 			{signUpPath, "{not json", "not valid JSON"},
 			{signUpUsernamePath, ok, "username is required"},

@@ -45,6 +45,7 @@ type Config struct {
 	// HATCH_SOCIAL_BASE_URLS: provider=URL pairs replacing the scheme and host
 	// of a social provider's public endpoints (tests, egress proxies).
 	SocialBaseURLs map[string]string
+	TwilioAPIURL   string // HATCH_TWILIO_API_URL: Twilio's API, where SMS are sent
 }
 
 // RateLimit is Limit requests per fixed Window; a zero Limit is no limit.
@@ -81,6 +82,7 @@ var Settings = []Setting{
 	{"sso-allow-private-urls", "HATCH_SSO_ALLOW_PRIVATE_URLS", "false", "let SSO metadata URLs and OIDC issuers be plain http or private addresses (development only)"},
 	{"dns-resolver", "HATCH_DNS_RESOLVER", "", "host:port of the DNS server asked for SSO domain TXT records (default: the system's)"},
 	{"social-base-urls", "HATCH_SOCIAL_BASE_URLS", "", "comma list of provider=URL replacing a social provider's endpoint host, e.g. google=http://127.0.0.1:9000"},
+	{"twilio-api-url", "HATCH_TWILIO_API_URL", "https://api.twilio.com", "Twilio's API, through which SMS are sent once an SMS provider is configured"},
 }
 
 // Load parses args (without the program and subcommand names) and getenv.
@@ -114,6 +116,7 @@ func Load(args []string, getenv func(string) string, out io.Writer) (*Config, er
 		CORSOrigins: splitList(get("cors-origins")),
 
 		RecaptchaVerifyURL: get("recaptcha-verify-url"),
+		TwilioAPIURL:       strings.TrimRight(get("twilio-api-url"), "/"),
 	}
 	var err error
 	switch v := get("sso-allow-private-urls"); v {
@@ -184,6 +187,9 @@ func (c *Config) Validate() error {
 	}
 	if !strings.HasPrefix(c.RecaptchaVerifyURL, "https://") && !strings.HasPrefix(c.RecaptchaVerifyURL, "http://") {
 		errs = append(errs, fmt.Errorf("--recaptcha-verify-url %q: want an http(s) URL", c.RecaptchaVerifyURL))
+	}
+	if !strings.HasPrefix(c.TwilioAPIURL, "https://") && !strings.HasPrefix(c.TwilioAPIURL, "http://") {
+		errs = append(errs, fmt.Errorf("--twilio-api-url %q: want an http(s) URL", c.TwilioAPIURL))
 	}
 	switch c.LogFormat {
 	case "text", "json":

@@ -51,7 +51,7 @@ func (s *Service) SendPasswordless(ctx context.Context, u *iam.User, method stri
 		}
 		switch method {
 		case MagicLink:
-			vars.Link = s.Notifier.MagicLinkURL(token)
+			vars.UserID, vars.Token = u.ID, token // the MagicLink template makes the link
 			return s.Notifier.Email(ctx, tx, notify.MagicLink, u.Email, vars)
 		case EmailOTC:
 			return s.Notifier.Email(ctx, tx, notify.OTC, u.Email, vars)

@@ -193,3 +193,32 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+func TestVerify(t *testing.T) {
+	ctx := context.Background()
+	srv := mailtest.Start(t, mailtest.Options{Username: "ada", Password: "s3cret"})
+	good, err := mail.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := good.Verify(ctx); err != nil {
+		t.Fatalf("Verify with the right credentials: %v", err)
+	}
+	bad, _ := mail.Parse(strings.Replace(srv.URL(), "s3cret", "wrong", 1))
+	if err := bad.Verify(ctx); err == nil || !strings.Contains(err.Error(), "AUTH") {
+		t.Fatalf("Verify with a wrong password: %v, want an AUTH error", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	down, _ := mail.Parse("smtp://" + addr)
+	if err := down.Verify(ctx); err == nil || !strings.Contains(err.Error(), "connect to") {
+		t.Fatalf("Verify against a closed port: %v", err)
+	}
+	if n := srv.Attempts(); n != 0 {
+		t.Fatalf("Verify sent %d messages", n)
+	}
+}

@@ -101,40 +101,13 @@ func (s *Sender) Send(ctx context.Context, m *Message) error {
 	if err != nil {
 		return &RejectedError{Err: err}
 	}
-	timeout := s.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
-	conn, err := s.dial(ctx)
+	c, closeConn, err := s.session(ctx)
 	if err != nil {
-		return fmt.Errorf("connect to %s: %w", s.Addr, err)
+		return err
 	}
-	defer conn.Close()
-	deadline, _ := ctx.Deadline()
-	conn.SetDeadline(deadline)
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
-
-	c, err := smtp.NewClient(conn, s.Host)
-	if err != nil {
-		return fmt.Errorf("smtp greeting: %w", err)
-	}
-	defer c.Close()
-	if err := c.Hello(s.LocalName); err != nil {
-		return fmt.Errorf("smtp EHLO: %w", err)
-	}
-	if ok, _ := c.Extension("STARTTLS"); ok && !s.ImplicitTLS {
-		if err := c.StartTLS(s.tlsConfig()); err != nil {
-			return fmt.Errorf("smtp STARTTLS: %w", err)
-		}
-	}
-	if s.Username != "" {
-		if err := c.Auth(s.auth(c)); err != nil {
-			return fmt.Errorf("smtp AUTH: %w", err)
-		}
-	}
+	defer closeConn()
 	if err := c.Mail(from.Address); err != nil {
 		return rejected("smtp MAIL FROM", err)
 	}
@@ -154,6 +127,70 @@ func (s *Sender) Send(ctx context.Context, m *Message) error {
 	// The message is accepted; a failed QUIT does not undo that.
 	c.Quit()
 	return nil
+}
+
+// Verify connects, greets, starts TLS when the server offers it (or from the
+// first byte for smtps) and authenticates, then says goodbye without sending
+// anything. It returns the first step that failed, for telling whoever
+// configured the server what is wrong.
+func (s *Sender) Verify(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout())
+	defer cancel()
+	c, closeConn, err := s.session(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeConn()
+	return c.Quit()
+}
+
+// timeout is the bound of one whole session.
+func (s *Sender) timeout() time.Duration {
+	if s.Timeout <= 0 {
+		return DefaultTimeout
+	}
+	return s.Timeout
+}
+
+// session opens an SMTP session that is ready for MAIL FROM: connected,
+// greeted, encrypted when possible and authenticated when credentials are
+// set. The returned function closes everything; ctx's deadline bounds the
+// whole session.
+func (s *Sender) session(ctx context.Context) (*smtp.Client, func(), error) {
+	conn, err := s.dial(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect to %s: %w", s.Addr, err)
+	}
+	deadline, _ := ctx.Deadline()
+	conn.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	c, err := smtp.NewClient(conn, s.Host)
+	if err != nil {
+		stop()
+		conn.Close()
+		return nil, nil, fmt.Errorf("smtp greeting: %w", err)
+	}
+	closeAll := func() {
+		stop()
+		c.Close()
+	}
+	if err := c.Hello(s.LocalName); err != nil {
+		closeAll()
+		return nil, nil, fmt.Errorf("smtp EHLO: %w", err)
+	}
+	if ok, _ := c.Extension("STARTTLS"); ok && !s.ImplicitTLS {
+		if err := c.StartTLS(s.tlsConfig()); err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("smtp STARTTLS: %w", err)
+		}
+	}
+	if s.Username != "" {
+		if err := c.Auth(s.auth(c)); err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("smtp AUTH: %w", err)
+		}
+	}
+	return c, closeAll, nil
 }
 
 func (s *Sender) dial(ctx context.Context) (net.Conn, error) {

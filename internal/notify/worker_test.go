@@ -1,10 +1,13 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +19,7 @@ import (
 	"github.com/hatchid/hatch/internal/mail"
 	"github.com/hatchid/hatch/internal/mail/mailtest"
 	"github.com/hatchid/hatch/internal/notify"
+	"github.com/hatchid/hatch/internal/secure"
 	"github.com/hatchid/hatch/internal/store"
 	"github.com/hatchid/hatch/internal/store/storetest"
 )
@@ -53,8 +57,8 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	}
 	c := &clock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	w := &notify.Worker{DB: db, Sender: sender, From: "hatch@example.test", Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: c.Now, Interval: time.Hour, MaxAttempts: 3, Backoff: time.Minute, MaxBackoff: 10 * time.Minute}
-	n := &notify.Notifier{BaseURL: "http://hatch.test", From: "hatch@example.test", Now: c.Now, Wake: w.Wake}
+		Now: c.Now, Schedule: notify.Schedule{Interval: time.Hour, MaxAttempts: 3, Backoff: time.Minute, MaxBackoff: 10 * time.Minute}}
+	n := &notify.Notifier{DB: db, BaseURL: "http://hatch.test", Now: c.Now, Wake: w.Wake}
 	return &fixture{db: db, clock: c, mail: ms, worker: w, notifier: n}
 }
 
@@ -75,7 +79,15 @@ func (f *fixture) queue(t *testing.T, to string) string {
 
 func (f *fixture) sendDue(t *testing.T, want int) {
 	t.Helper()
-	n, err := f.worker.SendDue(context.Background())
+	sendDue(t, f.worker, want)
+}
+
+// sendDue runs one SendDue of w and fails the test unless it attempted want messages.
+func sendDue(t *testing.T, w interface {
+	SendDue(context.Context) (int, error)
+}, want int) {
+	t.Helper()
+	n, err := w.SendDue(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +215,9 @@ func TestWorkerWithoutSenderKeepsMail(t *testing.T) {
 		f := newFixture(t, db)
 		f.worker.Sender = nil
 		id := f.queue(t, "ada@example.com")
-		f.worker.Run(context.Background()) // returns at once: nothing to send with
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		f.worker.Run(ctx) // polls, finds nothing to send with, and keeps the mail
 		f.sendDue(t, 0)
 		if m := f.message(t, id); m.Status != store.MessagePending || m.Attempts != 0 {
 			t.Fatalf("without a sender: %+v", m)
@@ -251,6 +265,42 @@ func TestWorkerMetrics(t *testing.T) {
 			if !strings.Contains(body, want) {
 				t.Errorf("metrics lack %q:\n%s", want, body)
 			}
+		}
+	})
+}
+
+func TestWorkerFollowsTheMailConfiguration(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		sealer, err := secure.NewSealer(bytes.Repeat([]byte{3}, 32))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.worker.Sealer = sealer
+		other := mailtest.Start(t, mailtest.Options{Username: "relay", Password: "p@ss"})
+		host, port, _ := net.SplitHostPort(other.Addr)
+		cfg := &notify.MailConfig{Provider: "smtp", Host: host, Username: "relay", SenderEmail: "team@app.test", FromName: "App Team"}
+		cfg.Port, _ = strconv.Atoi(port)
+		cfg.SealPassword(sealer, "p@ss")
+		if err := db.SaveSetting(context.Background(), "", notify.MailConfigName, cfg, f.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		f.queue(t, "ada@example.com")
+		f.sendDue(t, 1)
+		got := other.WaitFor(t, "ada@example.com", 5*time.Second)
+		if got.From != "team@app.test" || got.Header.Get("From") != `"App Team" <team@app.test>` {
+			t.Fatalf("from %q, header %q", got.From, got.Header.Get("From"))
+		}
+		if n := len(f.mail.Messages()); n != 0 {
+			t.Fatalf("default server got %d messages", n)
+		}
+		if err := db.DeleteSetting(context.Background(), "", notify.MailConfigName); err != nil {
+			t.Fatal(err)
+		}
+		f.queue(t, "bob@example.com")
+		f.sendDue(t, 1)
+		if got := f.mail.WaitFor(t, "bob@example.com", 5*time.Second); got.From != "hatch@example.test" {
+			t.Fatalf("after deleting the configuration: from %q", got.From)
 		}
 	})
 }

@@ -71,3 +71,20 @@ func (db *DB) PeekCode(ctx context.Context, kind, hash string, now time.Time) (*
 	c.CreatedAt, c.ExpiresAt = fromMicros(created), fromMicros(expires)
 	return &c, nil
 }
+
+// DeleteCodes removes the user's unused codes of kind for tenantID, so that
+// only a newer one works.
+func (tx *Tx) DeleteCodes(ctx context.Context, userID, kind, tenantID string) error {
+	_, err := tx.tx.ExecContext(ctx, `DELETE FROM user_codes WHERE user_id = $1 AND kind = $2 AND tenant_id = $3 AND used_at IS NULL`,
+		userID, kind, tenantID)
+	return mapErr(err)
+}
+
+// ConvertCode turns the code with hash, spent or not, into an unused code of
+// kind that expires at expiresAt: the same secret then works once more, for
+// the next step of a flow. It returns iam.ErrNotFound for an unknown hash.
+func (tx *Tx) ConvertCode(ctx context.Context, hash, kind string, expiresAt time.Time) error {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE user_codes SET kind = $2, used_at = NULL, expires_at = $3 WHERE hash = $1`,
+		hash, kind, micros(expiresAt))
+	return affectedOne(res, err)
+}

@@ -22,11 +22,16 @@ type Message struct {
 	LastError     string
 	CreatedAt     time.Time
 	SentAt        *time.Time
+	// ProviderMessageID is the id the provider gave the delivered message
+	// (Twilio's message SID); empty for email.
+	ProviderMessageID string
 }
 
-// Outbox statuses.
+// Outbox statuses. A message of an at-most-once channel is "sending" from its
+// claim until its outcome is recorded (see ClaimMessagesAtMostOnce).
 const (
 	MessagePending = "pending"
+	MessageSending = "sending"
 	MessageSent    = "sent"
 	MessageFailed  = "failed"
 )
@@ -51,6 +56,18 @@ const (
 // node (or this one after a crash) retries them only once the lease is over.
 // On PostgreSQL, nodes claiming together skip each other's rows.
 func (db *DB) ClaimMessages(ctx context.Context, channel string, now, leaseUntil time.Time, limit int) ([]*Message, error) {
+	return db.claimMessages(ctx, channel, now, leaseUntil, limit, MessagePending)
+}
+
+// ClaimMessagesAtMostOnce is ClaimMessages for a channel whose messages must
+// never go out twice (SMS): the claimed messages become "sending", which no
+// claim takes again. If the node dies before recording an outcome, the
+// message is not retried: FailAbandonedMessages ends it once its lease is over.
+func (db *DB) ClaimMessagesAtMostOnce(ctx context.Context, channel string, now, leaseUntil time.Time, limit int) ([]*Message, error) {
+	return db.claimMessages(ctx, channel, now, leaseUntil, limit, MessageSending)
+}
+
+func (db *DB) claimMessages(ctx context.Context, channel string, now, leaseUntil time.Time, limit int, status string) ([]*Message, error) {
 	lock := ""
 	if db.Dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
@@ -72,7 +89,7 @@ func (db *DB) ClaimMessages(ctx context.Context, channel string, now, leaseUntil
 				rows.Close()
 				return err
 			}
-			m.CreatedAt, m.Status = fromMicros(created), MessagePending
+			m.CreatedAt, m.Status = fromMicros(created), status
 			m.Attempts++
 			out = append(out, &m)
 		}
@@ -81,8 +98,8 @@ func (db *DB) ClaimMessages(ctx context.Context, channel string, now, leaseUntil
 			return err
 		}
 		for _, m := range out {
-			if _, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET attempts = $2, next_attempt_at = $3 WHERE id = $1`,
-				m.ID, m.Attempts, micros(leaseUntil)); err != nil {
+			if _, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET attempts = $2, next_attempt_at = $3, status = $4 WHERE id = $1`,
+				m.ID, m.Attempts, micros(leaseUntil), status); err != nil {
 				return err
 			}
 		}
@@ -91,15 +108,31 @@ func (db *DB) ClaimMessages(ctx context.Context, channel string, now, leaseUntil
 	return out, err
 }
 
+// FailAbandonedMessages ends as failed, with reason, every message of channel
+// still "sending" after its lease: its node stopped before recording whether
+// the provider took it, so sending it again could deliver it twice. It
+// returns their ids.
+func (db *DB) FailAbandonedMessages(ctx context.Context, channel, reason string, now time.Time) ([]string, error) {
+	var ids []string
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var err error
+		ids, err = returningIDs(ctx, tx, `UPDATE outbox SET status = $1, last_error = $2
+			WHERE channel = $3 AND status = $4 AND next_attempt_at <= $5 RETURNING id`,
+			MessageFailed, reason, channel, MessageSending, micros(now))
+		return err
+	})
+	return ids, err
+}
+
 // FindMessage returns the message with id, or iam.ErrNotFound.
 func (db *DB) FindMessage(ctx context.Context, id string) (*Message, error) {
 	var m Message
 	var next, created int64
 	var sent sql.NullInt64
 	err := db.r.QueryRowContext(ctx, `SELECT id, channel, recipient, sender, subject, body_text, body_html, template, status,
-		attempts, next_attempt_at, last_error, created_at, sent_at FROM outbox WHERE id = $1`, id).
+		attempts, next_attempt_at, last_error, created_at, sent_at, provider_message_id FROM outbox WHERE id = $1`, id).
 		Scan(&m.ID, &m.Channel, &m.Recipient, &m.Sender, &m.Subject, &m.BodyText, &m.BodyHTML, &m.Template, &m.Status,
-			&m.Attempts, &next, &m.LastError, &created, &sent)
+			&m.Attempts, &next, &m.LastError, &created, &sent, &m.ProviderMessageID)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -109,7 +142,13 @@ func (db *DB) FindMessage(ctx context.Context, id string) (*Message, error) {
 
 // MarkMessageSent records a delivered message.
 func (db *DB) MarkMessageSent(ctx context.Context, id string, now time.Time) error {
-	_, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = $2, sent_at = $3, last_error = '' WHERE id = $1`, id, MessageSent, micros(now))
+	return db.MarkMessageDelivered(ctx, id, "", now)
+}
+
+// MarkMessageDelivered records a message the provider accepted under providerID.
+func (db *DB) MarkMessageDelivered(ctx context.Context, id, providerID string, now time.Time) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = $2, sent_at = $3, last_error = '', provider_message_id = $4 WHERE id = $1`,
+		id, MessageSent, micros(now), providerID)
 	return mapErr(err)
 }
 

@@ -37,6 +37,9 @@ type NewUser struct {
 	User     *iam.User
 	TenantID string   // public tenant id; the user becomes a member
 	RoleIDs  []string // roles in that tenant
+	// Invited makes the membership wait for the user to accept an
+	// invitation (not activated for the tenant until then).
+	Invited bool
 }
 
 // CreateUser inserts the user, its membership and its roles. It returns
@@ -55,7 +58,7 @@ func (tx *Tx) CreateUser(ctx context.Context, n NewUser) error {
 	if n.TenantID == "" {
 		return nil
 	}
-	return tx.AddMembership(ctx, iam.Membership{UserID: u.ID, TenantID: n.TenantID, ActivatedForTenant: true, CreatedAt: u.CreatedAt}, n.RoleIDs)
+	return tx.AddMembership(ctx, iam.Membership{UserID: u.ID, TenantID: n.TenantID, ActivatedForTenant: !n.Invited, CreatedAt: u.CreatedAt}, n.RoleIDs)
 }
 
 // FindUser returns the user with id, or iam.ErrNotFound.
@@ -181,6 +184,13 @@ func (tx *Tx) RemoveMembership(ctx context.Context, userID, tenantID string, now
 	_, err = tx.tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND tenant_id = $2 AND revoked_at IS NULL`,
 		userID, tenantID, micros(now))
 	return err
+}
+
+// SetMembershipActivated marks the user's membership of tenantID accepted (or
+// not); iam.ErrNotFound when the user is not a member.
+func (tx *Tx) SetMembershipActivated(ctx context.Context, userID, tenantID string, activated bool) error {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE user_tenants SET activated = $3 WHERE user_id = $1 AND tenant_id = $2`, userID, tenantID, activated)
+	return affectedOne(res, err)
 }
 
 // SetMembershipDisabled enables or disables the user in one tenant.

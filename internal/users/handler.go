@@ -3,7 +3,9 @@ package users
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/hatchid/hatch/internal/api"
@@ -26,6 +28,14 @@ type Handler struct {
 	Revocations *token.Revocations
 	Now         func() time.Time
 	ClientID    string // the environment's client ID, shown as vendorId on roles and tenants
+	// Sealer seals bulk invitation requests while they wait; Log and
+	// BulkInterval serve the bulk invitation worker (Run).
+	Sealer       *secure.Sealer
+	Log          *slog.Logger
+	BulkInterval time.Duration
+
+	bulkOnce sync.Once
+	bulkWake chan struct{}
 }
 
 // Frontegg's permission keys for managing the users of an account.

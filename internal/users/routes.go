@@ -66,6 +66,21 @@ func (h *Handler) Routes(r *api.Router) {
 	r.Handle("DELETE /identity/resources/users/emails/v1/vendor/{userId}/{emailId}", api.Vendor, h.deleteUserEmail)
 	r.Handle("POST /identity/resources/users/emails/v1/vendor/{userId}/primary", api.Vendor, h.makeUserEmailPrimary)
 
+	// Invitations into an account (invite.go, bulk.go); accepting them is the invitations package's.
+	r.Handle("POST /identity/resources/users/v2", write, h.inviteUser)
+	r.Handle("POST /identity/resources/users/bulk/v1/invite", api.Vendor, h.bulkInvite)
+	r.Handle("GET /identity/resources/users/bulk/v1/status/{id}", api.Vendor, h.bulkInviteStatus)
+	// Phone numbers (phone_numbers.go).
+	r.Handle("GET /identity/resources/users/phone-numbers/v1", read, h.listPhoneNumbers)
+	r.Handle("GET /identity/resources/users/phone-numbers/v2", read, h.listPhoneNumbers)
+	r.Handle("POST /identity/resources/users/phone-numbers/v1", api.SelfService, h.addMyPhoneNumber)
+	r.Handle("POST /identity/resources/users/phone-numbers/v1/preverify", api.SelfService, h.preVerifyPhoneNumber)
+	r.Handle("POST /identity/resources/users/phone-numbers/v1/verify", api.SelfService, h.verifyPhoneNumber)
+	r.Handle("DELETE /identity/resources/users/phone-numbers/v1/{id}", api.SelfService, h.deleteMyPhoneNumber)
+	r.Handle("POST /identity/resources/users/phone-numbers/v1/{id}/delete/verify", api.SelfService, h.verifyDeletePhoneNumber)
+	r.Handle("GET /identity/resources/users/phone-numbers/v1/me", api.SelfService, h.listMyPhoneNumbers)
+	r.Handle("POST /identity/resources/users/phone-numbers/v1/vendor/{userId}", api.Vendor, h.addUserPhoneNumber)
+	r.Handle("DELETE /identity/resources/users/phone-numbers/v1/vendor/{userId}/{phoneId}", api.Vendor, h.deleteUserPhoneNumber)
 	// Usernames (usernames.go).
 	r.Handle("GET /identity/resources/usernames/v1", read, h.listUsernames)
 	r.Handle("POST /identity/resources/usernames/v1", api.SelfService, h.createUsername)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hatchid/hatch/internal/api"
 	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/store"
 )
 
@@ -43,6 +44,11 @@ type newUser struct {
 	vendorMetadata *string
 	mfaBypass      *bool
 	invite         bool // queue the activation email (no password, invite not skipped)
+	// invited makes the membership wait for an invitation to be accepted;
+	// then, when set, runs last in the creating transaction (it sends the
+	// invitation).
+	invited bool
+	then    func(tx *store.Tx) error
 }
 
 // checkCreate validates req and builds the user it asks for.
@@ -135,7 +141,7 @@ func (h *Handler) insert(ctx context.Context, n *newUser) error {
 		if err := h.checkRoleLevels(ctx, tx, n.roleIDs); err != nil {
 			return err
 		}
-		err = tx.CreateUser(ctx, store.NewUser{User: n.user, TenantID: n.tenantID, RoleIDs: roleIDs})
+		err = tx.CreateUser(ctx, store.NewUser{User: n.user, TenantID: n.tenantID, RoleIDs: roleIDs, Invited: n.invited})
 		if errors.Is(err, iam.ErrConflict) {
 			return iam.Conflict("User already exists")
 		}
@@ -146,9 +152,14 @@ func (h *Handler) insert(ctx context.Context, n *newUser) error {
 			return err
 		}
 		if n.invite {
-			_, err = h.Notifier.Activation(ctx, tx, n.user, n.tenantID, true)
+			if _, err = h.Notifier.Activation(ctx, tx, n.user, n.tenantID, true); err != nil {
+				return err
+			}
 		}
-		return err
+		if n.then != nil {
+			return n.then(tx)
+		}
+		return nil
 	})
 }
 
@@ -181,23 +192,11 @@ func (h *Handler) checkRoleLevels(ctx context.Context, tx *store.Tx, roleIDs []s
 	if err != nil {
 		return err
 	}
-	if len(own.Roles) == 0 {
-		return iam.Forbidden("Insufficient permissions to assign these roles")
-	}
-	rank := own.Roles[0].Level
-	for _, r := range own.Roles {
-		rank = min(rank, r.Level)
-	}
 	levels, err := tx.RoleLevels(ctx, roleIDs)
 	if err != nil {
 		return err
 	}
-	for _, level := range levels {
-		if level < rank {
-			return iam.Forbidden("Insufficient permissions to assign these roles")
-		}
-	}
-	return nil
+	return policy.CheckRoleRank(own.Roles, levels)
 }
 
 // createUser creates a user in the scope tenant (POST users/v1). Without a

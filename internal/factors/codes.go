@@ -15,26 +15,22 @@ import (
 	"github.com/hatchid/hatch/internal/store"
 )
 
-// SMSSender texts a one-time code to a phone number, in tx: the message is
-// sent if and only if tx commits.
+// SMSSender texts a code to a phone number in the caller's transaction;
+// kind names the SMS template (a second factor's or a sign-in code's).
 type SMSSender interface {
-	SendCode(ctx context.Context, tx *store.Tx, phone, code string) error
+	SendCode(ctx context.Context, tx *store.Tx, kind notify.SMSKind, phone, code string) error
 }
 
-// OutboxSMS queues codes as SMS messages in the outbox (channel "sms"), where
-// they wait, durable, for an SMS worker to deliver them. Its zero value works.
-type OutboxSMS struct {
-	Now func() time.Time // time.Now when nil
+// TemplatedSMS sends codes with the environment's SMS templates through the
+// outbox (notify.Notifier.SMS): durable, and delivered by whichever node's
+// SMS worker claims them once an SMS provider is configured.
+type TemplatedSMS struct {
+	Notifier *notify.Notifier
 }
 
-// SendCode queues the text with the code for phone.
-func (o OutboxSMS) SendCode(ctx context.Context, tx *store.Tx, phone, code string) error {
-	now := time.Now
-	if o.Now != nil {
-		now = o.Now
-	}
-	return tx.Enqueue(ctx, &store.Message{ID: uuid.NewString(), Channel: store.ChannelSMS, Recipient: phone,
-		BodyText: "Your verification code is " + code + ". It works once.", Template: "OTC", CreatedAt: now()})
+// SendCode queues the kind's message with the code for phone.
+func (t TemplatedSMS) SendCode(ctx context.Context, tx *store.Tx, kind notify.SMSKind, phone, code string) error {
+	return t.Notifier.SMS(ctx, tx, kind, phone, notify.Vars{Code: code, ExpiresInMinutes: int(MaxCodeLifetime.Minutes())})
 }
 
 var phonePattern = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
@@ -85,7 +81,9 @@ func (s *Service) SendSMSCode(ctx context.Context, u *iam.User, parent, phone, d
 	}
 	d := codeData{Phone: phone, DeviceID: deviceID, Purpose: purpose}
 	return s.sendCode(ctx, u, parent, kindSMSCode, d, time.Duration(cfg.SMS.TokenLifetimeSeconds)*time.Second,
-		func(tx *store.Tx, code string, expires time.Time) error { return s.SMS.SendCode(ctx, tx, phone, code) })
+		func(tx *store.Tx, code string, expires time.Time) error {
+			return s.SMS.SendCode(ctx, tx, notify.SMSMFAOTC, phone, code)
+		})
 }
 
 // SendEmailCode emails a new code to u's address as a second factor for the

@@ -56,7 +56,7 @@ func (s *Service) SendPasswordless(ctx context.Context, u *iam.User, method stri
 		case EmailOTC:
 			return s.Notifier.Email(ctx, tx, notify.OTC, u.Email, vars)
 		}
-		return s.SMS.SendCode(ctx, tx, u.PhoneNumber, code)
+		return s.SMS.SendCode(ctx, tx, notify.SMSOTC, u.PhoneNumber, code)
 	})
 	return token, err
 }

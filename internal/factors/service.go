@@ -27,7 +27,7 @@ type Service struct {
 	Settings *policy.Settings
 	Policies *policy.Documents[MFAPolicy] // NewMFAPolicies
 	Notifier *notify.Notifier             // emails codes and links
-	SMS      SMSSender                    // texts codes; OutboxSMS until an SMS gateway is wired
+	SMS      SMSSender                    // texts codes (TemplatedSMS)
 	RP       *RelyingParty                // WebAuthn
 	Now      func() time.Time
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/hatchid/hatch/internal/mail"
 	"github.com/hatchid/hatch/internal/migration"
 	"github.com/hatchid/hatch/internal/notify"
+	"github.com/hatchid/hatch/internal/oauth"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/restrictions"
 	"github.com/hatchid/hatch/internal/secure"
@@ -69,6 +70,7 @@ type deps struct {
 	settings    *policy.Settings
 	hasher      *secure.Hasher
 	issuer      *token.Issuer
+	tokens      *token.Authenticator // verifies access tokens (the router's, and userinfo's)
 	login       *login.Service
 	cookies     *login.Cookies
 	revocations *token.Revocations
@@ -90,9 +92,10 @@ type deps struct {
 
 // domainHandlers builds every domain handler: the one list of what Hatch serves.
 func domainHandlers(d *deps) []routable {
+	authn := &auth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings,
+		Captcha: d.captcha, Passwords: d.passwords, Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now, Audit: d.audit, Sources: d.sources}
 	return []routable{
-		&auth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings,
-			Captcha: d.captcha, Passwords: d.passwords, Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now, Audit: d.audit, Sources: d.sources},
+		authn,
 		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Passwords: d.passwords, Domains: d.domains, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
 		&tenants.Handler{DB: d.db, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
 		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
@@ -102,6 +105,13 @@ func domainHandlers(d *deps) []routable {
 		&audits.Handler{DB: d.db, Audit: d.audit, VendorID: d.env.clientID, Now: d.now},
 		&migration.Handler{DB: d.db, Migrator: d.migrator, Worker: d.migrations, Sealer: d.sealer,
 			HTTP: d.httpClient, Now: d.now},
+		// The hosted login signs users in through the auth routes' code
+		// (Accounts). MFA and SSO are nil until those packages are wired in:
+		// the page then refuses logins that need a second factor and shows
+		// no SSO or social buttons.
+		&oauth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Issuer: d.issuer, Tokens: d.tokens, Revocations: d.revocations,
+			Settings: d.settings, Audit: d.audit, Accounts: authn, BaseURL: d.cfg.BaseURL, ClientID: d.env.clientID,
+			APIKeyHash: d.env.apiKeyHash, SecretKey: d.env.secretKey, Log: d.log, Now: d.now},
 	}
 }
 
@@ -207,6 +217,7 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 		notifier: &notify.Notifier{BaseURL: cfg.BaseURL, From: cfg.MailFrom, Now: now, Wake: outbox.Wake},
 		policies: policies, passwords: passwords, captcha: captcha}
 	d.audit, d.ipRules, d.sessionRules = recorder, ipRules, sessionRules
+	d.tokens = authn
 	d.domains = &policy.EmailDomains{DB: db, Now: now}
 	// Data migration: the bulk job worker every node runs, and the user pools
 	// the login route asks about unknown users.

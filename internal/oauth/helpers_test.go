@@ -53,6 +53,17 @@ func (b *browser) do(t *testing.T, req *http.Request) *reply {
 	return out
 }
 
+// cookie returns the value of the named cookie the browser holds for the server.
+func (b *browser) cookie(name string) string {
+	u, _ := url.Parse(b.s.URL)
+	for _, c := range b.http.Jar.Cookies(u) {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
 // get fetches a URL (absolute, or a path on the server).
 func (b *browser) get(t *testing.T, target string) *reply {
 	t.Helper()

@@ -48,6 +48,11 @@ func tokenForm(t *testing.T, s *apitest.Server, form url.Values) (int, map[strin
 	return r.Status, m
 }
 
+// codeGrant is the token request of a public client redeeming code with verifier.
+func codeGrant(clientID, code, verifier string) url.Values {
+	return url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect}, "client_id": {clientID}, "code_verifier": {verifier}}
+}
+
 // codeFor signs ada in through a public client with PKCE and returns the code and verifier.
 func codeFor(t *testing.T, s *apitest.Server, b *browser, clientID string) (string, string) {
 	t.Helper()
@@ -117,8 +122,7 @@ func TestPKCERequiredAndPlainRefused(t *testing.T) {
 		// A wrong verifier, and none at all, are refused at the token endpoint.
 		for name, v := range map[string]string{"wrong verifier": secure.RandomToken(32), "no verifier": ""} {
 			code, _ := codeFor(t, s, newBrowser(s), clientID)
-			status, m := tokenForm(t, s, url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect},
-				"client_id": {clientID}, "code_verifier": {v}})
+			status, m := tokenForm(t, s, codeGrant(clientID, code, v))
 			if status != 400 || m["error"] != "invalid_grant" {
 				t.Errorf("%s: %d %v", name, status, m)
 			}
@@ -132,7 +136,7 @@ func TestCodesAreSingleUseAndShortLived(t *testing.T) {
 		clientID, _ := registerClient(t, s, "public", redirect)
 		b := newBrowser(s)
 		code, verifier := codeFor(t, s, b, clientID)
-		form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect}, "client_id": {clientID}, "code_verifier": {verifier}}
+		form := codeGrant(clientID, code, verifier)
 		status, first := tokenForm(t, s, form)
 		if status != 200 || first["access_token"] == nil || first["refresh_token"] == nil || first["id_token"] == nil || first["token_type"] != "Bearer" {
 			t.Fatalf("first exchange: %d %v", status, first)
@@ -155,8 +159,7 @@ func TestCodesAreSingleUseAndShortLived(t *testing.T) {
 		// A code older than a minute is refused.
 		code, verifier = codeFor(t, s, newBrowser(s), clientID)
 		s.Clock.Advance(61 * time.Second)
-		status, late := tokenForm(t, s, url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect},
-			"client_id": {clientID}, "code_verifier": {verifier}})
+		status, late := tokenForm(t, s, codeGrant(clientID, code, verifier))
 		if status != 400 || late["error"] != "invalid_grant" || !strings.Contains(late["error_description"].(string), "expired") {
 			t.Fatalf("expired code: %d %v", status, late)
 		}
@@ -168,7 +171,7 @@ func TestCodesAreSingleUseAndShortLived(t *testing.T) {
 			"other client":       {"client_id": {other}},
 		} {
 			code, verifier := codeFor(t, s, newBrowser(s), clientID)
-			f := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect}, "client_id": {clientID}, "code_verifier": {verifier}}
+			f := codeGrant(clientID, code, verifier)
 			for k, v := range change {
 				f[k] = v
 			}
@@ -359,8 +362,7 @@ func TestLogoutRedirectsOnlyToRegisteredURIs(t *testing.T) {
 		clientID, _ := registerClient(t, s, "public", redirect)
 		b := newBrowser(s)
 		code, verifier := codeFor(t, s, b, clientID)
-		status, tok := tokenForm(t, s, url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect},
-			"client_id": {clientID}, "code_verifier": {verifier}})
+		status, tok := tokenForm(t, s, codeGrant(clientID, code, verifier))
 		if status != 200 {
 			t.Fatal(tok)
 		}

@@ -155,21 +155,9 @@ func (db *DB) RedeemAuthorizationCode(ctx context.Context, hash string, now time
 			return mapErr(err)
 		}
 		c.CreatedAt, c.ExpiresAt = fromMicros(created), fromMicros(expires)
-		claimed := false
-		if !used.Valid {
-			res, err := tx.tx.ExecContext(ctx, `UPDATE oauth_codes SET used_at = $2 WHERE hash = $1 AND used_at IS NULL`, hash, micros(now))
-			if err != nil {
-				return err
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			claimed = n == 1
-		}
-		if !claimed {
-			replayed = true
-			_, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, c.SessionID, micros(now))
+		claimed, err := spendOnce(ctx, tx, "oauth_codes", hash, c.SessionID, used, now)
+		if err != nil || !claimed {
+			replayed = err == nil
 			return err
 		}
 		if !c.ExpiresAt.After(now) {
@@ -184,6 +172,29 @@ func (db *DB) RedeemAuthorizationCode(ctx context.Context, hash string, now time
 		return nil, err
 	}
 	return &c, nil
+}
+
+// spendOnce marks the one-time secret with hash in table (refresh_tokens or
+// oauth_codes, whose used_at was read as used) spent at now, and reports
+// whether this call spent it. When it was already spent — a replay, or a
+// concurrent call that won — it revokes sessionID instead, in the same
+// transaction, and reports false.
+func spendOnce(ctx context.Context, tx *Tx, table, hash, sessionID string, used sql.NullInt64, now time.Time) (bool, error) {
+	if !used.Valid {
+		res, err := tx.tx.ExecContext(ctx, `UPDATE `+table+` SET used_at = $2 WHERE hash = $1 AND used_at IS NULL`, hash, micros(now))
+		if err != nil {
+			return false, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return false, err
+		}
+		if n == 1 {
+			return true, nil
+		}
+	}
+	_, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, sessionID, micros(now))
+	return false, err
 }
 
 // FindLiveSessionByRefreshToken returns the session of the unspent, unexpired

@@ -67,21 +67,9 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 		if err != nil {
 			return mapErr(err)
 		}
-		claimed := false
-		if !used.Valid {
-			res, err := tx.tx.ExecContext(ctx, `UPDATE refresh_tokens SET used_at = $2 WHERE hash = $1 AND used_at IS NULL`, oldHash, micros(now))
-			if err != nil {
-				return err
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			claimed = n == 1
-		}
-		if !claimed {
-			reused = true
-			_, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, sessionID, micros(now))
+		claimed, err := spendOnce(ctx, tx, "refresh_tokens", oldHash, sessionID, used, now)
+		if err != nil || !claimed {
+			reused = err == nil
 			return err
 		}
 		if fromMicros(expires).Before(now) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hatchid/hatch/internal/apitest"
+	"github.com/hatchid/hatch/internal/config"
 	"github.com/hatchid/hatch/internal/login"
 )
 
@@ -322,4 +323,24 @@ func TestLoginPageErrorsAndBranding(t *testing.T) {
 			t.Errorf("mfa without MFA: %d", r.Status)
 		}
 	})
+}
+
+// TestLoginFormIsRateLimitedPerEmail: the page's form posts count against
+// the per-identifier limit like the JSON login (the limiter reads form bodies).
+func TestLoginFormIsRateLimitedPerEmail(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		seedUser(t, s, "ada@example.com")
+		clientID, _ := registerClient(t, s, "public", redirect)
+		_, challenge := pkce()
+		b := newBrowser(s)
+		f := b.get(t, authorizeURL(clientID, map[string]string{"code_challenge": challenge, "code_challenge_method": "S256"})).want(t, 200).hidden()
+		f.Set("email", "ADA@example.com")
+		f.Set("password", "wrong")
+		for range 3 {
+			b.post(t, "/oauth/login", f).want(t, 401)
+		}
+		if r := b.post(t, "/oauth/login", with(f, "password", password)); r.Status != 429 || r.Header.Get("Retry-After") == "" {
+			t.Fatalf("4th attempt: %d", r.Status)
+		}
+	}, func(c *config.Config) { c.RateLimitIdentifier = config.RateLimit{Limit: 3, Window: time.Hour} })
 }

@@ -156,8 +156,7 @@ func TestSilentRefreshAndUserinfo(t *testing.T) {
 		s.Vendor(t).Do(t, "POST", "/oauth/resources/configurations/v1/redirect-uri", map[string]string{"redirectUri": redirect}).Want(t, 201)
 		tenantID := seedUser(t, s, "ada@example.com")
 		b := newBrowser(s)
-		_, challenge := pkce()
-		b.signIn(t, authorizeURL(s.ClientID, map[string]string{"code_challenge": challenge, "code_challenge_method": "S256"}), "ada@example.com", password)
+		b.signIn(t, authorizeURL(s.ClientID, withPKCE(nil)), "ada@example.com", password)
 		cookie := b.cookie(login.CookieName(s.ClientID))
 		if cookie == "" {
 			t.Fatal("no refresh cookie")
@@ -199,9 +198,8 @@ func TestForgotPasswordAndSignUpPages(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
 		clientID, _ := registerClient(t, s, "public", redirect)
-		_, challenge := pkce()
 		b := newBrowser(s)
-		form := b.get(t, authorizeURL(clientID, map[string]string{"code_challenge": challenge, "code_challenge_method": "S256"})).want(t, 200).hidden()
+		form := b.get(t, authorizeURL(clientID, withPKCE(nil))).want(t, 200).hidden()
 		ticket := form.Get("ticket")
 
 		// Forgot password: the same answer for a known and an unknown email; the known one gets mail.
@@ -226,7 +224,7 @@ func TestForgotPasswordAndSignUpPages(t *testing.T) {
 		// Sign-up is off by default.
 		b.get(t, "/oauth/signup?ticket="+url.QueryEscape(ticket)).want(t, 403)
 		s.Vendor(t).Do(t, "POST", "/identity/resources/configurations/v1", map[string]any{"allowSignups": true, "allowNotVerifiedUsersLogin": true}).Want(t, 201)
-		if !strings.Contains(b.get(t, authorizeURL(clientID, map[string]string{"code_challenge": challenge, "code_challenge_method": "S256"})).Body, "Create an account") {
+		if !strings.Contains(b.get(t, authorizeURL(clientID, withPKCE(nil))).Body, "Create an account") {
 			t.Fatal("the login page does not offer sign-up")
 		}
 		page = b.get(t, "/oauth/signup?ticket="+url.QueryEscape(ticket)).want(t, 200)
@@ -265,7 +263,6 @@ func TestLoginPageErrorsAndBranding(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
 		clientID, _ := registerClient(t, s, "public", redirect)
-		_, challenge := pkce()
 		v := s.Vendor(t)
 		v.Do(t, "PUT", "/oauth/resources/login-page/v1", map[string]string{"appName": "Acme <Portal>", "primaryColor": "#0b6e4f",
 			"logoUrl": "https://cdn.example.com/logo.png"}).Want(t, 200)
@@ -287,7 +284,7 @@ func TestLoginPageErrorsAndBranding(t *testing.T) {
 		s.Anon().Do(t, "GET", "/oauth/resources/login-page/v1", nil).Want(t, 401)
 
 		b := newBrowser(s)
-		page := b.get(t, authorizeURL(clientID, map[string]string{"code_challenge": challenge, "code_challenge_method": "S256", "login_hint": "ada@example.com"})).want(t, 200)
+		page := b.get(t, authorizeURL(clientID, withPKCE(map[string]string{"login_hint": "ada@example.com"}))).want(t, 200)
 		for _, want := range []string{"Acme &lt;Portal&gt;", "#0b6e4f", `src="https://cdn.example.com/logo.png"`, `<label for="email">`,
 			`<label for="password">`, `value="ada@example.com"`, `autocomplete="current-password"`, "Forgot your password?"} {
 			if !strings.Contains(page.Body, want) {
@@ -331,9 +328,8 @@ func TestLoginFormIsRateLimitedPerEmail(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
 		clientID, _ := registerClient(t, s, "public", redirect)
-		_, challenge := pkce()
 		b := newBrowser(s)
-		f := b.get(t, authorizeURL(clientID, map[string]string{"code_challenge": challenge, "code_challenge_method": "S256"})).want(t, 200).hidden()
+		f := b.get(t, authorizeURL(clientID, withPKCE(nil))).want(t, 200).hidden()
 		f.Set("email", "ADA@example.com")
 		f.Set("password", "wrong")
 		for range 3 {

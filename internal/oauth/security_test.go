@@ -23,6 +23,16 @@ func pkce() (string, string) {
 	return v, base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
+// withPKCE returns params with a fresh S256 challenge (whose verifier is dropped).
+func withPKCE(params map[string]string) map[string]string {
+	_, challenge := pkce()
+	out := map[string]string{"code_challenge": challenge, "code_challenge_method": "S256"}
+	for k, v := range params {
+		out[k] = v
+	}
+	return out
+}
+
 // authorizeURL builds an authorization request with params over the defaults.
 func authorizeURL(clientID string, params map[string]string) string {
 	q := url.Values{"response_type": {"code"}, "client_id": {clientID}, "redirect_uri": {redirect}, "scope": {"openid email"}, "state": {"st-1"}}
@@ -83,7 +93,7 @@ func TestRedirectURIsMatchExactly(t *testing.T) {
 		}
 		// Unknown and missing clients get the page too.
 		for _, id := range []string{"nope", ""} {
-			r := b.get(t, authorizeURL(id, map[string]string{"code_challenge": challenge, "code_challenge_method": "S256"}))
+			r := b.get(t, authorizeURL(id, withPKCE(nil)))
 			if r.Status != 400 || r.Location != nil || !strings.Contains(r.Body, "client_id") {
 				t.Errorf("client_id %q: status %d, location %v", id, r.Status, r.Location)
 			}
@@ -153,8 +163,7 @@ func TestCodesAreSingleUseAndShortLived(t *testing.T) {
 			t.Fatalf("refresh after replay: %d %v", status, refreshed)
 		}
 		// The browser is signed out too: a new request shows the page again.
-		_, challenge := pkce()
-		b.get(t, authorizeURL(clientID, map[string]string{"code_challenge": challenge, "code_challenge_method": "S256"})).want(t, 200)
+		b.get(t, authorizeURL(clientID, withPKCE(nil))).want(t, 200)
 
 		// A code older than a minute is refused.
 		code, verifier = codeFor(t, s, newBrowser(s), clientID)
@@ -287,8 +296,7 @@ func TestLoginFormCSRF(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
 		clientID, _ := registerClient(t, s, "public", redirect)
-		_, challenge := pkce()
-		u := authorizeURL(clientID, map[string]string{"code_challenge": challenge, "code_challenge_method": "S256"})
+		u := authorizeURL(clientID, withPKCE(nil))
 		victim, attacker := newBrowser(s), newBrowser(s)
 		form := victim.get(t, u).want(t, 200).hidden()
 		form.Set("email", "ada@example.com")
@@ -337,12 +345,11 @@ func with(v url.Values, k, val string) url.Values {
 func TestPagesCannotBeFramed(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		clientID, _ := registerClient(t, s, "public", redirect)
-		_, challenge := pkce()
 		b := newBrowser(s)
 		for name, r := range map[string]*reply{
-			"login page": b.get(t, authorizeURL(clientID, map[string]string{"code_challenge": challenge, "code_challenge_method": "S256"})),
+			"login page": b.get(t, authorizeURL(clientID, withPKCE(nil))),
 			"error page": b.get(t, authorizeURL("nope", nil)),
-			"prefixed":   b.get(t, "/frontegg"+authorizeURL(clientID, map[string]string{"code_challenge": challenge, "code_challenge_method": "S256"})),
+			"prefixed":   b.get(t, "/frontegg"+authorizeURL(clientID, withPKCE(nil))),
 		} {
 			h := r.Header
 			if h.Get("X-Frame-Options") != "DENY" || !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") ||

@@ -30,6 +30,7 @@ import (
 	"github.com/hatchid/hatch/internal/mfa"
 	"github.com/hatchid/hatch/internal/migration"
 	"github.com/hatchid/hatch/internal/notify"
+	"github.com/hatchid/hatch/internal/oauth"
 	"github.com/hatchid/hatch/internal/passwordless"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/rbac"
@@ -111,9 +112,10 @@ type deps struct {
 
 // domainHandlers builds every domain handler: the one list of what Hatch serves.
 func domainHandlers(d *deps) []routable {
+	authn := &auth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings,
+		Captcha: d.captcha, Passwords: d.passwords, Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now, Audit: d.audit, Sources: d.sources}
 	return []routable{
-		&auth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings,
-			Captcha: d.captcha, Passwords: d.passwords, Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now, Audit: d.audit, Sources: d.sources},
+		authn,
 		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Passwords: d.passwords, Domains: d.domains, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now,
 			Sealer: d.sealer, Log: d.log, BulkInterval: d.cfg.OutboxInterval},
 		&tenants.Handler{DB: d.db, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
@@ -144,6 +146,13 @@ func domainHandlers(d *deps) []routable {
 			Client: &http.Client{Timeout: 10 * time.Second}, MailTimeout: 10 * time.Second, Now: d.now},
 		&invitations.Handler{DB: d.db, Hasher: d.hasher, Passwords: d.passwords, Notifier: d.notifier, Settings: d.settings,
 			Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
+		// The hosted login signs users in through the auth routes' code
+		// (Accounts) and completes second factors with authenticator-app
+		// codes (factors.PageMFA). SSO is not wired to the page yet: it shows
+		// no SSO redirect or social buttons.
+		&oauth.Handler{MFA: factors.PageMFA{Factors: d.factors}, DB: d.db, Login: d.login, Cookies: d.cookies, Issuer: d.issuer, Tokens: d.authn, Revocations: d.revocations,
+			Settings: d.settings, Audit: d.audit, Accounts: authn, BaseURL: d.cfg.BaseURL, ClientID: d.env.clientID,
+			APIKeyHash: d.env.apiKeyHash, SecretKey: d.env.secretKey, Log: d.log, Now: d.now},
 	}
 }
 

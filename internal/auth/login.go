@@ -65,16 +65,27 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if err := api.Decode(r, &req); err != nil {
 		return err
 	}
+	res, err := h.passwordLogin(r, &req)
+	if err != nil {
+		return err
+	}
+	return h.writeLogin(w, r, res, http.StatusOK)
+}
+
+// passwordLogin is the login route's work once the body is read: it is also
+// how the hosted login page signs users in (PasswordLogin). The caller
+// writes the result.
+func (h *Handler) passwordLogin(r *http.Request, req *loginRequest) (*login.Result, error) {
 	req.Email = strings.TrimSpace(req.Email)
 	switch {
 	case req.Email == "" && strings.TrimSpace(req.Username) == "":
-		return iam.Invalid("email or username is required")
+		return nil, iam.Invalid("email or username is required")
 	case req.Password == "":
-		return iam.Invalid("password is required")
+		return nil, iam.Invalid("password is required")
 	}
 	ctx := r.Context()
 	if err := h.Captcha.Verify(ctx, req.RecaptchaToken, req.Email, api.ClientIP(ctx)); err != nil {
-		return err
+		return nil, err
 	}
 	// An invitation link is checked before the password, so its answer
 	// says nothing about the password (see invite_links.go).
@@ -82,7 +93,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if req.InvitationToken != "" {
 		var err error
 		if link, err = h.inviteLink(ctx, req.InvitationToken); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	var u *iam.User
@@ -104,7 +115,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		// the usual failure below: same answer, same dummy hash.
 		found, serr := h.Sources.Authenticate(ctx, identifier, req.Password)
 		if serr != nil {
-			return serr
+			return nil, serr
 		}
 		if found != nil {
 			u, err, sourced = found, nil, true
@@ -112,34 +123,34 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	if errors.Is(err, iam.ErrNotFound) {
 		h.Hasher.VerifyDummy(req.Password)
-		return h.Login.Fail(ctx, nil, api.ClientIP(ctx))
+		return nil, h.Login.Fail(ctx, nil, api.ClientIP(ctx))
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ok, rehash := sourced, false
 	if !sourced {
 		ok, rehash, err = h.Hasher.Verify(req.Password, u.PasswordHash)
 	}
 	if err != nil && !errors.Is(err, secure.ErrUnsupportedHash) {
-		return err
+		return nil, err
 	}
 	if !ok {
-		return h.Login.Fail(ctx, u, api.ClientIP(ctx))
+		return nil, h.Login.Fail(ctx, u, api.ClientIP(ctx))
 	}
 	if rehash {
 		if err := h.DB.UpgradePasswordHash(ctx, u.ID, u.PasswordHash, h.Hasher.Hash(req.Password)); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	tenantID := r.Header.Get("frontegg-tenant-id")
 	if link != nil {
 		if err := h.DB.InTx(ctx, func(tx *store.Tx) error { return h.joinByLink(ctx, tx, u, link) }); err != nil {
-			return err
+			return nil, err
 		}
 		tenantID = link.TenantID
 	}
-	res, err := h.Login.Complete(ctx, &login.Attempt{
+	return h.Login.Complete(ctx, &login.Attempt{
 		User:      u,
 		Methods:   []string{"pwd"},
 		TenantID:  tenantID,
@@ -147,10 +158,6 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		UserAgent: r.UserAgent(),
 		Device:    h.Cookies.ReadDevice(r),
 	})
-	if err != nil {
-		return err
-	}
-	return h.writeLogin(w, r, res, http.StatusOK)
 }
 
 // writeLogin sends a login result, setting the refresh cookie when a session was opened.

@@ -79,8 +79,13 @@ func (h *Handler) sendPasswordReset(r *http.Request) error {
 	if err := api.Decode(r, &req); err != nil {
 		return err
 	}
-	ctx := r.Context()
-	u, err := h.findByIdentifier(ctx, &req)
+	return h.passwordResetFor(r.Context(), &req)
+}
+
+// passwordResetFor emails a reset link to the user req names, if there is
+// one; the hosted login page's "forgot password" comes here too.
+func (h *Handler) passwordResetFor(ctx context.Context, req *forgotPasswordRequest) error {
+	u, err := h.findByIdentifier(ctx, req)
 	if err != nil || u == nil {
 		return err
 	}

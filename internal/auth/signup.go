@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -68,35 +69,53 @@ func (h *Handler) signUpUsername(w http.ResponseWriter, r *http.Request) error {
 // An email that already belongs to a user does not make the sign-up fail:
 // see signUpExisting.
 func (h *Handler) signUpUser(w http.ResponseWriter, r *http.Request, byUsername bool) error {
-	ctx := r.Context()
-	core, err := h.Settings.Core(ctx)
-	if err != nil {
-		return err
-	}
 	var req signUpRequest
 	if err := api.Decode(r, &req); err != nil {
 		return err
 	}
-	var link *store.InviteLink // joining an account through its invitation link (see invite_links.go)
-	if req.InvitationToken != "" {
-		if link, err = h.inviteLink(ctx, req.InvitationToken); err != nil {
+	resp, res, err := h.register(r, &req, byUsername)
+	if err != nil {
+		return err
+	}
+	if res != nil {
+		if err := h.setRefreshCookie(w, r, res); err != nil {
 			return err
 		}
 	}
+	return api.Created(w, resp)
+}
+
+// register is the sign-up routes' work once the body is read: it is also how
+// the hosted login page signs users up (SignUp). It returns the answer and,
+// when the user was logged in at once, the login result whose refresh
+// cookie the caller sets.
+func (h *Handler) register(r *http.Request, req *signUpRequest, byUsername bool) (signUpResponse, *login.Result, error) {
+	var none signUpResponse
+	ctx := r.Context()
+	core, err := h.Settings.Core(ctx)
+	if err != nil {
+		return none, nil, err
+	}
+	var link *store.InviteLink // joining an account through its invitation link (see invite_links.go)
+	if req.InvitationToken != "" {
+		if link, err = h.inviteLink(ctx, req.InvitationToken); err != nil {
+			return none, nil, err
+		}
+	}
 	if !core.AllowSignups && link == nil {
-		return iam.Forbidden("Sign-up is disabled")
+		return none, nil, iam.Forbidden("Sign-up is disabled")
 	}
 	if err := req.validate(byUsername); err != nil {
-		return err
+		return none, nil, err
 	}
 	if err := h.Captcha.Verify(ctx, req.RecaptchaToken, req.Email, api.ClientIP(ctx)); err != nil {
-		return err
+		return none, nil, err
 	}
 	hash := ""
 	if req.Password != "" {
 		// A new account has no policy of its own yet: the environment's applies.
 		if err := h.checkNewPassword(ctx, "password", nil, "", req.Password); err != nil {
-			return err
+			return none, nil, err
 		}
 		hash = h.Hasher.Hash(req.Password)
 	}
@@ -159,35 +178,35 @@ func (h *Handler) signUpUser(w http.ResponseWriter, r *http.Request, byUsername 
 	})
 	switch {
 	case errors.Is(err, errEmailTaken):
-		return h.signUpExisting(w, r, existingID)
+		resp, err := h.signUpExisting(ctx, existingID)
+		return resp, nil, err
 	case errors.Is(err, iam.ErrConflict):
 		// The email check above ran in this transaction, so on SQLite (one
 		// writer) the conflict is the username. On PostgreSQL a concurrent
 		// sign-up may have taken the email since: answer as for a taken email.
 		if !noEmail {
 			if other, ferr := h.DB.FindUserByEmail(ctx, req.Email); ferr == nil {
-				return h.signUpExisting(w, r, other.ID)
+				resp, err := h.signUpExisting(ctx, other.ID)
+				return resp, nil, err
 			}
 		}
-		return iam.Conflict("username is already taken")
+		return none, nil, iam.Conflict("username is already taken")
 	case err != nil:
-		return err
+		return none, nil, err
 	}
 
 	resp := signUpResponse{ShouldActivate: shouldActivate, UserID: userID, TenantID: tenantID}
-	if !shouldActivate {
-		res, err := h.Login.Complete(ctx, &login.Attempt{
-			User: u, Methods: []string{"pwd"}, TenantID: tenantID, IP: api.ClientIP(ctx), UserAgent: r.UserAgent(),
-		})
-		if err != nil {
-			return err
-		}
-		if err := h.setRefreshCookie(w, r, res); err != nil {
-			return err
-		}
-		resp.AuthResponse = res.Response
+	if shouldActivate {
+		return resp, nil, nil
 	}
-	return api.Created(w, resp)
+	res, err := h.Login.Complete(ctx, &login.Attempt{
+		User: u, Methods: []string{"pwd"}, TenantID: tenantID, IP: api.ClientIP(ctx), UserAgent: r.UserAgent(),
+	})
+	if err != nil {
+		return none, nil, err
+	}
+	resp.AuthResponse = res.Response
+	return resp, res, nil
 }
 
 // errEmailTaken rolls back a sign-up whose email already has an account.
@@ -206,11 +225,10 @@ var errEmailTaken = errors.New("email taken")
 // One case still differs: when the environment logs unverified users in at
 // sign-up, a new sign-up with a password answers with tokens, which a taken
 // address cannot get.
-func (h *Handler) signUpExisting(w http.ResponseWriter, r *http.Request, userID string) error {
-	ctx := r.Context()
+func (h *Handler) signUpExisting(ctx context.Context, userID string) (signUpResponse, error) {
 	u, err := h.DB.FindUser(ctx, userID)
 	if err != nil {
-		return err
+		return signUpResponse{}, err
 	}
 	err = h.DB.InTx(ctx, func(tx *store.Tx) error {
 		if !u.Verified {
@@ -221,9 +239,9 @@ func (h *Handler) signUpExisting(w http.ResponseWriter, r *http.Request, userID 
 		return err
 	})
 	if err != nil {
-		return err
+		return signUpResponse{}, err
 	}
-	return api.Created(w, signUpResponse{ShouldActivate: true, UserID: uuid.NewString(), TenantID: uuid.NewString()})
+	return signUpResponse{ShouldActivate: true, UserID: uuid.NewString(), TenantID: uuid.NewString()}, nil
 }
 
 // validate checks and normalizes a sign-up, returning a 400 naming the first bad field.

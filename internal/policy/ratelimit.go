@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -89,7 +91,7 @@ func addressKey(addr string) string {
 	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
-// identifiers returns the lower-cased identifiers in r's JSON body and
+// identifiers returns the lower-cased identifiers in r's JSON or form body and
 // restores the body, including a read error (a body over the size limit still
 // fails in the handler with 413).
 func identifiers(r *http.Request) []string {
@@ -102,21 +104,41 @@ func identifiers(r *http.Request) []string {
 		rest = io.MultiReader(rest, errReader{err})
 	}
 	r.Body = io.NopCloser(rest)
-	var fields map[string]json.RawMessage
-	if err != nil || json.Unmarshal(body, &fields) != nil {
+	if err != nil {
 		return nil
+	}
+	value := jsonFields(body)
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
+		// The hosted login page's forms (package oauth) name the email so.
+		form, ferr := url.ParseQuery(string(body))
+		if ferr != nil {
+			return nil
+		}
+		value = form.Get
 	}
 	var out []string
 	for _, f := range identifierFields {
-		var s string
-		if json.Unmarshal(fields[f], &s) != nil {
-			continue
-		}
+		s := value(f)
 		if s = strings.ToLower(strings.TrimSpace(s)); s != "" && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// jsonFields returns a lookup of the string fields of a JSON object body
+// ("" for a field that is missing or not a string, and for a body that is not
+// a JSON object).
+func jsonFields(body []byte) func(string) string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return func(string) string { return "" }
+	}
+	return func(name string) string {
+		var s string
+		json.Unmarshal(fields[name], &s)
+		return s
+	}
 }
 
 type errReader struct{ err error }

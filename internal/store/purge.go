@@ -31,6 +31,9 @@ func (db *DB) Purge(ctx context.Context, now, graceBefore, keepMessagesBefore ti
 	}{
 		{&p.Sessions, `DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1`, []any{micros(graceBefore)}},
 		{&p.Codes, `DELETE FROM user_codes WHERE expires_at < $1`, []any{micros(now)}},
+		// Redeemed authorization codes stay until their session goes (they
+		// cascade), so that a replay still revokes it; unredeemed ones expire.
+		{&p.Codes, `DELETE FROM oauth_codes WHERE used_at IS NULL AND expires_at < $1`, []any{micros(now)}},
 		{&p.Messages, `DELETE FROM outbox WHERE status <> $1 AND created_at < $2`, []any{MessagePending, micros(keepMessagesBefore)}},
 	}
 	for _, s := range steps {
@@ -38,9 +41,11 @@ func (db *DB) Purge(ctx context.Context, now, graceBefore, keepMessagesBefore ti
 		if err != nil {
 			return p, fmt.Errorf("purge: %w", err)
 		}
-		if *s.n, err = res.RowsAffected(); err != nil {
+		n, err := res.RowsAffected()
+		if err != nil {
 			return p, err
 		}
+		*s.n += n
 	}
 	return p, nil
 }

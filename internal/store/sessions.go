@@ -67,21 +67,9 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 		if err != nil {
 			return mapErr(err)
 		}
-		claimed := false
-		if !used.Valid {
-			res, err := tx.tx.ExecContext(ctx, `UPDATE refresh_tokens SET used_at = $2 WHERE hash = $1 AND used_at IS NULL`, oldHash, micros(now))
-			if err != nil {
-				return err
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			claimed = n == 1
-		}
-		if !claimed {
-			reused = true
-			_, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, sessionID, micros(now))
+		claimed, err := spendOnce(ctx, tx, "refresh_tokens", oldHash, sessionID, used, now)
+		if err != nil || !claimed {
+			reused = err == nil
 			return err
 		}
 		if fromMicros(expires).Before(now) {
@@ -97,8 +85,10 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 		if newExpires.After(s.ExpiresAt) {
 			newExpires = s.ExpiresAt
 		}
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-			newHash, sessionID, micros(now), micros(newExpires)); err != nil {
+		// The new token belongs to the OAuth client the spent one was issued to.
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at, client_id)
+			SELECT $1, $2, $3, $4, client_id FROM refresh_tokens WHERE hash = $5`,
+			newHash, sessionID, micros(now), micros(newExpires), oldHash); err != nil {
 			return mapErr(err)
 		}
 		if _, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET last_used_at = $2 WHERE id = $1`, sessionID, micros(now)); err != nil {

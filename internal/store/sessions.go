@@ -58,41 +58,33 @@ func (tx *Tx) CreateSession(ctx context.Context, s *iam.Session, refreshHash str
 func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, now, newExpires time.Time) (*iam.Session, error) {
 	var out *iam.Session
 	reused := false
+	// Four statements: claim the token, touch its live session (reading it
+	// back), insert the next token; a token that cannot be claimed takes a
+	// fifth to tell an unknown token from a spent one.
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var sessionID string
 		var expires int64
-		var used sql.NullInt64
-		err := tx.tx.QueryRowContext(ctx, `SELECT session_id, expires_at, used_at FROM refresh_tokens WHERE hash = $1`, oldHash).
-			Scan(&sessionID, &expires, &used)
-		if err != nil {
-			return mapErr(err)
-		}
-		claimed := false
-		if !used.Valid {
-			res, err := tx.tx.ExecContext(ctx, `UPDATE refresh_tokens SET used_at = $2 WHERE hash = $1 AND used_at IS NULL`, oldHash, micros(now))
-			if err != nil {
-				return err
+		err := tx.tx.QueryRowContext(ctx, `UPDATE refresh_tokens SET used_at = $2 WHERE hash = $1 AND used_at IS NULL
+			RETURNING session_id, expires_at`, oldHash, micros(now)).Scan(&sessionID, &expires)
+		if errors.Is(err, sql.ErrNoRows) {
+			// Unknown, or spent already (perhaps a moment ago by a concurrent rotation).
+			if err := tx.tx.QueryRowContext(ctx, `SELECT session_id FROM refresh_tokens WHERE hash = $1`, oldHash).Scan(&sessionID); err != nil {
+				return mapErr(err)
 			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			claimed = n == 1
-		}
-		if !claimed {
 			reused = true
 			_, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, sessionID, micros(now))
+			return err
+		}
+		if err != nil {
 			return err
 		}
 		if fromMicros(expires).Before(now) {
 			return iam.ErrNotFound
 		}
-		s, err := scanSession(tx.tx.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, sessionID))
+		s, err := scanSession(tx.tx.QueryRowContext(ctx, `UPDATE sessions SET last_used_at = $2
+			WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2 RETURNING `+sessionColumns, sessionID, micros(now)))
 		if err != nil {
-			return err
-		}
-		if s.RevokedAt != nil || !s.ExpiresAt.After(now) {
-			return iam.ErrNotFound
+			return err // iam.ErrNotFound: the session is revoked or over
 		}
 		if newExpires.After(s.ExpiresAt) {
 			newExpires = s.ExpiresAt
@@ -101,10 +93,6 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 			newHash, sessionID, micros(now), micros(newExpires)); err != nil {
 			return mapErr(err)
 		}
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET last_used_at = $2 WHERE id = $1`, sessionID, micros(now)); err != nil {
-			return err
-		}
-		s.LastUsedAt = now
 		out = s
 		return nil
 	})

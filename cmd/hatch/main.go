@@ -17,6 +17,7 @@ import (
 
 	"github.com/hatchid/hatch/internal/app"
 	"github.com/hatchid/hatch/internal/config"
+	"github.com/hatchid/hatch/internal/loadtest"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -39,6 +40,7 @@ Usage:
   hatch serve [flags]     run the server
   hatch migrate [flags]   apply database migrations and exit
   hatch routes            print every route, one "METHOD /path" a line
+  hatch loadtest [flags]  drive a running Hatch and report its speed (hatch loadtest --help)
   hatch version           print the version
 
 Flags (each also read from the environment variable shown):
@@ -68,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			fmt.Fprintln(stdout, r)
 		}
 		return nil
+	case "loadtest":
+		return loadtest.Main(ctx, args[1:], getenv, stdout, stderr)
 	case "serve", "migrate":
 	default:
 		return fmt.Errorf("unknown command %q (try hatch --help)", args[0])

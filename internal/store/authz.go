@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/hatchid/hatch/internal/iam"
 )
@@ -34,56 +36,50 @@ func (a *Authz) PermissionKeys() []string {
 // userRolesSQL selects the ids of the roles a user holds in a tenant ($1 user, $2 tenant).
 const userRolesSQL = `SELECT role_id FROM user_roles WHERE user_id = $1 AND tenant_id = $2`
 
-// FindAuthz returns the user's roles and permissions in tenantID, with two queries.
+// FindAuthz returns the user's roles in tenantID, by level then key, and the
+// union of their permissions, by key, in one query (each role's rows carry
+// its permissions; a role without any has one row with empty permission
+// columns). Every login and token refresh reads it.
 func (db *DB) FindAuthz(ctx context.Context, userID, tenantID string) (*Authz, error) {
-	var a Authz
 	rows, err := db.r.QueryContext(ctx, `SELECT r.id, r.key, r.name, r.description, r.tenant_id, r.level, r.is_default,
-		r.first_user_role, r.created_at, r.updated_at FROM roles r WHERE r.id IN (`+userRolesSQL+`) ORDER BY r.level, r.key`, userID, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[string]*iam.Role{}
-	for rows.Next() {
-		var r iam.Role
-		var created, updated int64
-		if err := rows.Scan(&r.ID, &r.Key, &r.Name, &r.Description, &r.TenantID, &r.Level, &r.IsDefault, &r.FirstUserRole, &created, &updated); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		r.CreatedAt, r.UpdatedAt = fromMicros(created), fromMicros(updated)
-		r.Permissions = []string{}
-		a.Roles = append(a.Roles, &r)
-		byID[r.ID] = &r
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(a.Roles) == 0 {
-		return &a, err
-	}
-	rows, err = db.r.QueryContext(ctx, `SELECT rp.role_id, p.id, p.key, p.name, p.description, COALESCE(p.category_id, ''),
-		p.fe_permission, p.created_at, p.updated_at
-		FROM role_permissions rp JOIN permissions p ON p.id = rp.permission_id
-		WHERE rp.role_id IN (`+userRolesSQL+`) ORDER BY p.key`, userID, tenantID)
+		r.first_user_role, r.created_at, r.updated_at, COALESCE(p.id, ''), COALESCE(p.key, ''), COALESCE(p.name, ''),
+		COALESCE(p.description, ''), COALESCE(p.category_id, ''), COALESCE(p.fe_permission, FALSE),
+		COALESCE(p.created_at, 0), COALESCE(p.updated_at, 0)
+		FROM roles r LEFT JOIN role_permissions rp ON rp.role_id = r.id LEFT JOIN permissions p ON p.id = rp.permission_id
+		WHERE r.id IN (`+userRolesSQL+`) ORDER BY r.level, r.key, r.id, p.key`, userID, tenantID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	seen := map[string]bool{}
+	var a Authz
+	roles, perms := map[string]*iam.Role{}, map[string]*iam.Permission{}
 	for rows.Next() {
-		var roleID string
+		var r iam.Role
 		var p iam.Permission
-		var created, updated int64
-		if err := rows.Scan(&roleID, &p.ID, &p.Key, &p.Name, &p.Description, &p.CategoryID, &p.FePermission, &created, &updated); err != nil {
+		var rCreated, rUpdated, pCreated, pUpdated int64
+		if err := rows.Scan(&r.ID, &r.Key, &r.Name, &r.Description, &r.TenantID, &r.Level, &r.IsDefault, &r.FirstUserRole,
+			&rCreated, &rUpdated, &p.ID, &p.Key, &p.Name, &p.Description, &p.CategoryID, &p.FePermission, &pCreated, &pUpdated); err != nil {
 			return nil, err
 		}
-		p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
-		if r := byID[roleID]; r != nil {
-			r.Permissions = append(r.Permissions, p.ID)
+		role := roles[r.ID]
+		if role == nil {
+			r.CreatedAt, r.UpdatedAt = fromMicros(rCreated), fromMicros(rUpdated)
+			r.Permissions = []string{}
+			role = &r
+			roles[r.ID] = role
+			a.Roles = append(a.Roles, role)
 		}
-		if !seen[p.ID] {
-			seen[p.ID] = true
+		if p.ID == "" {
+			continue
+		}
+		role.Permissions = append(role.Permissions, p.ID)
+		if perms[p.ID] == nil {
+			p.CreatedAt, p.UpdatedAt = fromMicros(pCreated), fromMicros(pUpdated)
+			perms[p.ID] = &p
 			a.Permissions = append(a.Permissions, &p)
 		}
 	}
+	slices.SortFunc(a.Permissions, func(x, y *iam.Permission) int { return strings.Compare(x.Key, y.Key) })
 	return &a, rows.Err()
 }
 

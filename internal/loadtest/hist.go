@@ -61,6 +61,9 @@ func (h *histogram) quantile(q float64) time.Duration {
 	}
 	rank := uint64(q*float64(h.total) + 0.5)
 	rank = min(max(rank, 1), h.total)
+	if rank == h.total {
+		return h.max
+	}
 	var seen uint64
 	for i, n := range h.counts {
 		seen += n

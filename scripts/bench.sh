@@ -8,23 +8,24 @@
 #
 # For SQLite and then PostgreSQL (a fresh database each) it builds and starts
 # hatch, runs every scenario of "hatch loadtest", runs the refresh again paced
-# at 70% of its peak (for its p99), then opens --sessions sessions and makes
-# --rotations refresh-token rotations and reports the server's resident memory
-# (VmRSS) idle and after them. The bound of a path on all cores is the
+# at 70% of its peak (for its p99), then opens BENCH_SESSIONS sessions by
+# password login and makes BENCH_ROTATIONS refresh-token rotations, and reports
+# the server's resident memory (VmRSS) idle and after them. The bound of a path on all cores is the
 # parallel benchmark's rate; the ratio is Hatch's rate over it.
 #
 #   scripts/bench.sh [--quick] [--out DIR]
 #
-#   --quick   a few seconds per step and small counts (a smoke run, ~2 minutes)
+#   --quick   a few seconds per step and small counts (a smoke run, about a minute)
 #   --out     keep the JSON of every run in DIR (default: a temporary directory)
 #
 # Environment: BENCH_POSTGRES_URL (default HATCH_TEST_POSTGRES_URL, else
 # postgres://postgres@127.0.0.1:5432/test?sslmode=disable; databases are
 # created beside it and dropped), BENCH_SKIP_POSTGRES=1, BENCH_CONCURRENCY
 # (default 4 × cores), BENCH_DURATION (default 10s), BENCH_SESSIONS (default
-# 100000), BENCH_ROTATIONS (default 1000000). The full run takes about an hour
+# 100000), BENCH_ROTATIONS (default 1000000). The full run takes over an hour
 # on two cores, most of it the 100,000 password logins (argon2id-bound) and
-# the million rotations, once per database. Needs Go, curl and python3.
+# the million rotations, once per database. Needs Go, curl, python3 and, for
+# PostgreSQL, psql.
 #
 # The rate limits are turned off on the server under test: all load comes
 # from one address, which the per-address limit (1000/min) would stop.

@@ -24,6 +24,28 @@ HATCH_TEST_POSTGRES_URL=$pg_url go test -count=1 ./...
 echo "== build"
 go build -o bin/hatch ./cmd/hatch
 
+echo "== load tool smoke run (bin/hatch loadtest against bin/hatch serve on SQLite, ~10 s)"
+smoke_dir=$(mktemp -d)
+smoke_key=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+bin/hatch serve --addr 127.0.0.1:0 --database-url "sqlite:$smoke_dir/hatch.db" --client-id smoke --api-key "$smoke_key" \
+  --rate-limit-address 0 >"$smoke_dir/log" 2>&1 &
+smoke_pid=$!
+smoke_addr=
+for _ in $(seq 100); do
+  smoke_addr=$(sed -n 's/.*msg=serving addr=\([^ ]*\).*/\1/p' "$smoke_dir/log")
+  [[ -n $smoke_addr ]] && break
+  sleep 0.1
+done
+smoke_status=0
+bin/hatch loadtest --url "http://${smoke_addr:-127.0.0.1:1}" --client-id smoke --api-key "$smoke_key" --pid "$smoke_pid" \
+  --concurrency 4 --duration 1s --quiet || smoke_status=$?
+kill "$smoke_pid" && wait "$smoke_pid" || true
+if [[ $smoke_status -ne 0 ]]; then
+  cat "$smoke_dir/log"
+  exit "$smoke_status"
+fi
+rm -rf "$smoke_dir"
+
 echo "== compat on SQLite (Frontegg's official npm clients)"
 compat/run.sh bin/hatch
 

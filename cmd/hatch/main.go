@@ -17,6 +17,7 @@ import (
 
 	"github.com/hatchid/hatch/internal/app"
 	"github.com/hatchid/hatch/internal/config"
+	"github.com/hatchid/hatch/internal/loadtest"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -42,6 +43,7 @@ Usage:
                           migrate the users of a JSON-lines or CSV file (.csv), in
                           the row format of the bulk migration API
   hatch routes            print every route, one "METHOD /path" a line
+  hatch loadtest [flags]  drive a running Hatch and report its speed (hatch loadtest --help)
   hatch version           print the version
 
 Flags (each also read from the environment variable shown):
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			fmt.Fprintln(stdout, r)
 		}
 		return nil
+	case "loadtest":
+		return loadtest.Main(ctx, args[1:], getenv, stdout, stderr)
 	case "serve", "migrate":
 	case "import":
 		if len(args) < 2 || strings.HasPrefix(args[1], "-") {

@@ -340,6 +340,11 @@ func (s *Service) pickTenant(ctx context.Context, u *iam.User, want string) ([]s
 	if err != nil {
 		return nil, "", err
 	}
+	return pickTenantOf(u, ms, want)
+}
+
+// pickTenantOf is pickTenant with the memberships already read.
+func pickTenantOf(u *iam.User, ms []iam.Membership, want string) ([]string, string, error) {
 	var ids []string
 	for _, m := range ms {
 		if !m.Disabled {
@@ -394,7 +399,7 @@ func (s *Service) Refresh(ctx context.Context, refresh, tenantID string) (*Resul
 		return nil, fmt.Errorf("rotate refresh token: %w", err)
 	}
 	nextExp = minTime(nextExp, sess.ExpiresAt)
-	u, err := s.DB.FindUser(ctx, sess.UserID)
+	u, ms, err := s.DB.FindUserWithMemberships(ctx, sess.UserID)
 	if err != nil {
 		return nil, ErrSessionInvalid
 	}
@@ -405,7 +410,7 @@ func (s *Service) Refresh(ctx context.Context, refresh, tenantID string) (*Resul
 	if want == "" {
 		want = sess.TenantID
 	}
-	tenantIDs, picked, err := s.pickTenant(ctx, u, want)
+	tenantIDs, picked, err := pickTenantOf(u, ms, want)
 	if err != nil {
 		return nil, ErrSessionInvalid
 	}

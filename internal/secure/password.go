@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -30,21 +31,39 @@ var ErrUnsupportedHash = errors.New("unsupported password hash format")
 // Hasher hashes and verifies passwords. The zero value is not usable; use NewHasher.
 type Hasher struct {
 	params Argon2Params
-	dummy  string // a real hash of a random password, verified when no user exists
+	dummy  string        // a real hash of a random password, verified when no user exists
+	slots  chan struct{} // one per argon2 computation allowed at once; nil: no limit
 }
 
-// NewHasher returns a Hasher that creates argon2id hashes with p.
+// NewHasher returns a Hasher that creates argon2id hashes with p and runs at
+// most GOMAXPROCS argon2 computations at once.
 func NewHasher(p Argon2Params) *Hasher {
-	h := &Hasher{params: p}
+	h := &Hasher{params: p, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	h.dummy = h.Hash(RandomString(24))
 	return h
+}
+
+// argon2 runs one argon2 computation once a slot is free. Each one holds a
+// core and Memory KiB (19 MiB by default) for its whole run, so running more
+// at once than there are cores finishes none sooner: they share the cores and
+// the memory bandwidth, and the memory held (and the heap the garbage
+// collector lets grow) multiplies with the number of logins under way. Past
+// the limit, logins wait here in turn.
+func (h *Hasher) argon2(compute func() []byte) []byte {
+	if h.slots != nil {
+		h.slots <- struct{}{}
+		defer func() { <-h.slots }()
+	}
+	return compute()
 }
 
 // Hash returns the PHC string of password: $argon2id$v=19$m=…,t=…,p=…$salt$key.
 func (h *Hasher) Hash(password string) string {
 	salt := make([]byte, h.params.SaltLen)
 	rand.Read(salt)
-	key := argon2.IDKey([]byte(password), salt, h.params.Time, h.params.Memory, h.params.Threads, h.params.KeyLen)
+	key := h.argon2(func() []byte {
+		return argon2.IDKey([]byte(password), salt, h.params.Time, h.params.Memory, h.params.Threads, h.params.KeyLen)
+	})
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, h.params.Memory, h.params.Time,
 		h.params.Threads, b64.EncodeToString(salt), b64.EncodeToString(key))
 }
@@ -99,9 +118,9 @@ func (h *Hasher) verifyArgon2(password, encoded string) (ok, weaker bool, err er
 	var got []byte
 	switch a.variant {
 	case "argon2id":
-		got = argon2.IDKey([]byte(password), a.salt, a.t, a.m, a.p, uint32(len(a.want)))
+		got = h.argon2(func() []byte { return argon2.IDKey([]byte(password), a.salt, a.t, a.m, a.p, uint32(len(a.want))) })
 	case "argon2i":
-		got = argon2.Key([]byte(password), a.salt, a.t, a.m, a.p, uint32(len(a.want)))
+		got = h.argon2(func() []byte { return argon2.Key([]byte(password), a.salt, a.t, a.m, a.p, uint32(len(a.want))) })
 		weaker = true
 	}
 	weaker = weaker || a.m < h.params.Memory || a.t < h.params.Time

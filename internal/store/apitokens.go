@@ -276,11 +276,7 @@ type ActiveAPIToken struct {
 // account token it reads the roles and permissions the token grants in the
 // same query.
 func (db *DB) FindActiveAPIToken(ctx context.Context, id string, now time.Time) (*ActiveAPIToken, error) {
-	st, err := db.prepared(ctx, db.r, findActiveAPITokenSQL)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := st.QueryContext(ctx, micros(now), id)
+	rows, err := db.r.QueryContext(ctx, findActiveAPITokenSQL, micros(now), id)
 	if err != nil {
 		return nil, err
 	}
@@ -393,27 +389,15 @@ func (db *DB) StartAPITokenFamily(ctx context.Context, r APITokenRefresh, keep i
 	args := []any{r.TokenID, keep, r.FamilyID, r.Hash, micros(r.CreatedAt), micros(r.ExpiresAt)}
 	if db.Dialect == Postgres {
 		// One statement, so that the row lock lasts no network round trip.
-		st, err := db.prepared(ctx, db.w, startFamilyPostgresSQL)
-		if err != nil {
-			return err
-		}
-		res, err := st.ExecContext(ctx, args...)
+		res, err := db.w.ExecContext(ctx, startFamilyPostgresSQL, args...)
 		return affectedOne(res, err)
-	}
-	count, err := db.prepared(ctx, db.w, countAuthenticationSQL)
-	if err != nil {
-		return err
-	}
-	insert, err := db.prepared(ctx, db.w, startFamilySQL)
-	if err != nil {
-		return err
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
 		var n int64
-		if err := tx.tx.StmtContext(ctx, count).QueryRowContext(ctx, r.TokenID).Scan(&n); err != nil {
+		if err := tx.tx.QueryRowContext(ctx, countAuthenticationSQL, r.TokenID).Scan(&n); err != nil {
 			return mapErr(err)
 		}
-		_, err := tx.tx.StmtContext(ctx, insert).ExecContext(ctx, append(args, n)...)
+		_, err := tx.tx.ExecContext(ctx, startFamilySQL, append(args, n)...)
 		return mapAPITokenErr(err)
 	})
 }
@@ -444,12 +428,8 @@ const familyUpsertSQL = ` ON CONFLICT (token_id, slot) DO UPDATE SET seq = exclu
 // access tokens are refused too. Older spent tokens are not kept and are
 // simply unknown.
 func (db *DB) RotateAPITokenRefresh(ctx context.Context, oldHash, newHash string, now, expires time.Time) (tokenID, familyID string, err error) {
-	st, err := db.prepared(ctx, db.w, `UPDATE api_token_refresh_tokens SET hash = $2, prev_hash = $1, expires_at = $4
-		WHERE hash = $1 AND expires_at > $3 RETURNING token_id, family_id`)
-	if err != nil {
-		return "", "", err
-	}
-	err = st.QueryRowContext(ctx, oldHash, newHash, micros(now), micros(expires)).Scan(&tokenID, &familyID)
+	err = db.w.QueryRowContext(ctx, `UPDATE api_token_refresh_tokens SET hash = $2, prev_hash = $1, expires_at = $4
+		WHERE hash = $1 AND expires_at > $3 RETURNING token_id, family_id`, oldHash, newHash, micros(now), micros(expires)).Scan(&tokenID, &familyID)
 	if err == nil || !errors.Is(err, sql.ErrNoRows) {
 		return tokenID, familyID, mapErr(err)
 	}

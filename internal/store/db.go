@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -33,9 +32,8 @@ const (
 // with PostgreSQL both are the same pool.
 type DB struct {
 	Dialect Dialect
-	w       *sql.DB
-	r       *sql.DB
-	stmts   sync.Map // statements of the hot paths, prepared once (see prepared)
+	w       *pool
+	r       *pool
 }
 
 // Open connects to rawURL (sqlite:PATH or postgres://…), without migrating.
@@ -78,7 +76,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	r.SetConnMaxLifetime(0)
-	return &DB{Dialect: SQLite, w: w, r: r}, nil
+	return &DB{Dialect: SQLite, w: &pool{DB: w, stmts: &stmtCache{}}, r: &pool{DB: r, stmts: &stmtCache{}}}, nil
 }
 
 func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
@@ -96,7 +94,8 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &DB{Dialect: Postgres, w: db, r: db}, nil
+	p := &pool{DB: db}
+	return &DB{Dialect: Postgres, w: p, r: p}, nil
 }
 
 // Close closes every pool.
@@ -122,7 +121,7 @@ type querier interface {
 // Tx is a write transaction. Store methods that take a *Tx join the caller's
 // transaction; the same methods on *DB open their own.
 type Tx struct {
-	tx      *sql.Tx
+	tx      *poolTx
 	Dialect Dialect
 	after   []func()
 }

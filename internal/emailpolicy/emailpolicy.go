@@ -5,23 +5,21 @@ package emailpolicy
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/hatchid/hatch/internal/api"
 	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/store"
 )
 
 // Name is the environment's settings document of the policy. Until the
 // vendor saves one, email change is allowed.
-const Name = "user-emails-policy"
+const Name = policy.UserEmailsName
 
 // Policy is the user emails policy.
-type Policy struct {
-	AllowEmailChange bool `json:"allowEmailChange"`
-}
+type Policy = policy.UserEmails
 
 // Handler serves the policy routes.
 type Handler struct {
@@ -37,11 +35,7 @@ func (h *Handler) Routes(r *api.Router) {
 
 // Find returns the environment's policy.
 func (h *Handler) Find(ctx context.Context) (Policy, error) {
-	p := Policy{AllowEmailChange: true}
-	if err := h.DB.FindSetting(ctx, "", Name, &p); err != nil && !errors.Is(err, iam.ErrNotFound) {
-		return p, err
-	}
-	return p, nil
+	return policy.FindUserEmails(ctx, h.DB)
 }
 
 func (h *Handler) get(w http.ResponseWriter, r *http.Request) error {

@@ -190,8 +190,13 @@ func (h *Handler) sendEmailCode(ctx context.Context, tx *store.Tx, u *iam.User, 
 	if err != nil {
 		return err
 	}
-	return h.Notifier.Email(ctx, tx, notify.VerifyNewEmail, e.Email, notify.Vars{
-		Name: u.Name, Email: e.Email, Code: code, Expires: now.Add(emailCodeTTL).UTC().Format(time.RFC1123),
+	return h.mailEmailCode(ctx, tx, u, e.Email, code, now.Add(emailCodeTTL))
+}
+
+// mailEmailCode queues the VerifyNewEmail message carrying code, which expires at expires, to email.
+func (h *Handler) mailEmailCode(ctx context.Context, tx *store.Tx, u *iam.User, email, code string, expires time.Time) error {
+	return h.Notifier.Email(ctx, tx, notify.VerifyNewEmail, email, notify.Vars{
+		Name: u.Name, Email: email, Code: code, Expires: expires.UTC().Format(time.RFC1123),
 	})
 }
 

@@ -54,6 +54,9 @@ func (h *Handler) Routes(r *api.Router) {
 	r.Handle("GET /identity/resources/users/v2/me/hierarchy", api.User, h.getMyTenantsHierarchy)
 	r.Handle("GET /identity/resources/users/v1/me/authorization", api.User, h.getMyAuthorization)
 	r.Handle("PUT /identity/resources/users/v1/tenant", api.SelfService, h.switchTenant)
+	// Changing the caller's email, verified by a code sent to the new address (email_change.go).
+	r.Handle("POST /identity/resources/users/v1/email/me", api.SelfService, h.requestEmailChange)
+	r.Handle("POST /identity/resources/users/v1/email/me/verify", api.SelfService, h.verifyEmailChange)
 
 	// User emails (emails.go).
 	r.Handle("GET /identity/resources/users/emails/v1", read, h.listEmails)

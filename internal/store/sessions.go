@@ -59,23 +59,32 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 	var out *iam.Session
 	reused := false
 	err := db.InTx(ctx, func(tx *Tx) error {
+		// The happy path is three statements: spend the token (yielding its
+		// session, expiry and OAuth client), read and touch the session, and
+		// insert the next token. A failure below rolls all of it back.
 		var sessionID string
 		var expires int64
-		var used sql.NullInt64
-		err := tx.tx.QueryRowContext(ctx, `SELECT session_id, expires_at, used_at FROM refresh_tokens WHERE hash = $1`, oldHash).
-			Scan(&sessionID, &expires, &used)
+		var clientID sql.NullString
+		err := tx.tx.QueryRowContext(ctx, `UPDATE refresh_tokens SET used_at = $2 WHERE hash = $1 AND used_at IS NULL
+			RETURNING session_id, expires_at, client_id`, oldHash, micros(now)).Scan(&sessionID, &expires, &clientID)
+		if errors.Is(err, sql.ErrNoRows) {
+			// Unknown (not found), or spent already — perhaps a moment ago by a
+			// concurrent rotation: a reuse, which revokes the whole session.
+			if err := tx.tx.QueryRowContext(ctx, `SELECT session_id FROM refresh_tokens WHERE hash = $1`, oldHash).Scan(&sessionID); err != nil {
+				return mapErr(err)
+			}
+			reused = true
+			_, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, sessionID, micros(now))
+			return err
+		}
 		if err != nil {
 			return mapErr(err)
-		}
-		claimed, err := spendOnce(ctx, tx, "refresh_tokens", oldHash, sessionID, used, now)
-		if err != nil || !claimed {
-			reused = err == nil
-			return err
 		}
 		if fromMicros(expires).Before(now) {
 			return iam.ErrNotFound
 		}
-		s, err := scanSession(tx.tx.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, sessionID))
+		s, err := scanSession(tx.tx.QueryRowContext(ctx, `UPDATE sessions SET last_used_at = $2 WHERE id = $1 RETURNING `+sessionColumns,
+			sessionID, micros(now)))
 		if err != nil {
 			return err
 		}
@@ -87,14 +96,9 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 		}
 		// The new token belongs to the OAuth client the spent one was issued to.
 		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at, client_id)
-			SELECT $1, $2, $3, $4, client_id FROM refresh_tokens WHERE hash = $5`,
-			newHash, sessionID, micros(now), micros(newExpires), oldHash); err != nil {
+			VALUES ($1, $2, $3, $4, $5)`, newHash, sessionID, micros(now), micros(newExpires), clientID); err != nil {
 			return mapErr(err)
 		}
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET last_used_at = $2 WHERE id = $1`, sessionID, micros(now)); err != nil {
-			return err
-		}
-		s.LastUsedAt = now
 		out = s
 		return nil
 	})

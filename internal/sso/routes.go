@@ -31,6 +31,7 @@ func (h *Handler) Routes(r *api.Router) {
 	r.Handle("DELETE "+v1+"/configurations/{configurationId}/domains/{domainId}", write, h.deleteDomain)
 	r.Handle("PUT "+v1+"/configurations/{configurationId}/domains/{domainId}/validate", write, h.validateDomain)
 	r.Handle("PUT "+v2+"/configurations/{configurationId}/domains/{domainId}/validate", write, h.validateDomain)
+	r.Handle("PUT "+v1+"/configurations/{configurationId}/domains/{domainId}/validate/email", write, h.validateDomainByEmail)
 	r.Handle("PUT "+v1+"/configurations/domains/{domain}/force-validate", api.Vendor, h.forceValidateDomain)
 
 	// settings.go: the environment's SSO settings (no frontegg-tenant-id in sso.json), vendor only

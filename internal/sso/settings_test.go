@@ -1,6 +1,7 @@
 package sso_test
 
 import (
+	"context"
 	"testing"
 )
 
@@ -105,5 +106,60 @@ func TestSSOPolicies(t *testing.T) {
 			user.Do(t, "PUT", url, map[string]any{}).WantError(t, 403, "")
 			e.Anon().Do(t, "GET", url, nil).WantError(t, 401, "")
 		}
+	})
+}
+
+// A user whose verified email is at a claimed domain validates it without
+// DNS, when the environment's domain policy allows it.
+func TestValidateDomainByEmail(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		a := e.admin(t)
+		id := a.Do(t, "POST", configsURL, map[string]any{}).Want(t, 201).Map(t)["id"].(string)
+		acme := a.Do(t, "POST", configsURL+"/"+id+"/domains", map[string]any{"domain": "acme.test"}).Want(t, 201).Map(t)["id"].(string)
+		other := a.Do(t, "POST", configsURL+"/"+id+"/domains", map[string]any{"domain": "other.test"}).Want(t, 201).Map(t)["id"].(string)
+		alice := e.SeedUser(t, e.tenant.TenantID, "alice@acme.test", "Passw0rd!Passw0rd")
+		byEmail := func(configID, domainID string) string {
+			return configsURL + "/" + configID + "/domains/" + domainID + "/validate/email"
+		}
+		asAlice := a.With("frontegg-user-id", alice.ID)
+
+		asAlice.Do(t, "PUT", byEmail(id, acme), nil).WantError(t, 403, "not allowed in this environment")
+		e.Vendor(t).Do(t, "PUT", configsURL+"/domains", map[string]any{"allowVerifiedUsersToAddDomains": true,
+			"skipDomainVerification": false, "bypassDomainCrossValidation": false}).Want(t, 201)
+
+		a.Do(t, "PUT", byEmail(id, acme), nil).WantError(t, 400, "frontegg-user-id header is required")
+		asAlice.Do(t, "PUT", byEmail(id, other), nil).WantError(t, 400, "A verified email at other.test is required")
+		asAlice.Do(t, "PUT", byEmail(id, "nope"), nil).WantError(t, 404, "SSO domain not found")
+		asAlice.Do(t, "PUT", byEmail("nope", acme), nil).WantError(t, 404, "SSO configuration not found")
+		a.With("frontegg-user-id", "no-such-user").Do(t, "PUT", byEmail(id, acme), nil).WantError(t, 404, "User not found")
+
+		bob := e.SeedUser(t, e.tenant.TenantID, "bob@acme.test", "")
+		if _, err := e.raw.ExecContext(context.Background(), `UPDATE users SET verified = FALSE WHERE id = $1`, bob.ID); err != nil {
+			t.Fatal(err)
+		}
+		a.With("frontegg-user-id", bob.ID).Do(t, "PUT", byEmail(id, acme), nil).WantError(t, 400, "A verified email at acme.test is required")
+
+		e.SeedUser(t, e.tenant.TenantID, "plain@acme.test", "Passw0rd!Passw0rd")
+		user, _ := e.Login(t, "plain@acme.test", "Passw0rd!Passw0rd")
+		user.Do(t, "PUT", byEmail(id, acme), nil).WantError(t, 403, "Insufficient permissions")
+
+		got := asAlice.Do(t, "PUT", byEmail(id, acme), nil).Want(t, 200).Map(t)
+		if got["validated"] != true || got["domain"] != "acme.test" {
+			t.Fatalf("validated: %v", got)
+		}
+		var list []map[string]any
+		a.Do(t, "GET", configsURL, nil).Want(t, 200).JSON(t, &list)
+		for _, d := range list[0]["domains"].([]any) {
+			if d := d.(map[string]any); d["validated"] != (d["domain"] == "acme.test") {
+				t.Fatalf("domain: %v", d)
+			}
+		}
+
+		// Another account's claim of a domain already held stays refused.
+		second := e.SeedTenant(t, "Second")
+		b := e.Vendor(t).With("frontegg-tenant-id", second.TenantID).With("frontegg-user-id", alice.ID)
+		id2 := b.Do(t, "POST", configsURL, map[string]any{}).Want(t, 201).Map(t)["id"].(string)
+		d2 := b.Do(t, "POST", configsURL+"/"+id2+"/domains", map[string]any{"domain": "acme.test"}).Want(t, 201).Map(t)["id"].(string)
+		b.Do(t, "PUT", byEmail(id2, d2), nil).WantError(t, 409, "already validated by another SSO configuration")
 	})
 }

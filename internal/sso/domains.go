@@ -80,18 +80,9 @@ var errDomainNotFound = iam.NotFound("SSO domain not found")
 // validated when one of them is the claim's txtRecord. A domain is validated
 // for one configuration at a time: 409 when another holds it.
 func (h *Handler) validateDomain(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.config(r)
+	c, d, err := h.domain(r)
 	if err != nil {
 		return err
-	}
-	var d *store.SSODomain
-	for _, x := range c.Domains {
-		if x.ID == r.PathValue("domainId") {
-			d = x
-		}
-	}
-	if d == nil {
-		return errDomainNotFound
 	}
 	if !d.Validated {
 		records, err := h.Resolver.LookupTXT(r.Context(), d.Domain)
@@ -105,6 +96,60 @@ func (h *Handler) validateDomain(w http.ResponseWriter, r *http.Request) error {
 			return &iam.Error{Kind: iam.KindInvalid, Err: err,
 				Message: "No TXT record " + d.TXTRecord + " was found on " + d.Domain}
 		}
+	}
+	return h.markValidated(w, r, c, d)
+}
+
+// validateDomainByEmail marks a claim validated without DNS because the
+// caller's own verified email is at the domain. The environment allows it
+// only when its domain policy has allowVerifiedUsersToAddDomains. A vendor
+// names the user with frontegg-user-id.
+func (h *Handler) validateDomainByEmail(w http.ResponseWriter, r *http.Request) error {
+	c, d, err := h.domain(r)
+	if err != nil {
+		return err
+	}
+	var p domainPolicy
+	if err := findSetting(r.Context(), h.DB, domainPolicyName, &p); err != nil {
+		return err
+	}
+	if !p.AllowVerifiedUsersToAddDomains {
+		return iam.Forbidden("Validating SSO domains by email is not allowed in this environment")
+	}
+	userID := api.PrincipalFrom(r.Context()).UserID
+	if userID == "" {
+		return iam.Invalid("frontegg-user-id header is required")
+	}
+	u, err := h.DB.FindUser(r.Context(), userID)
+	if errors.Is(err, iam.ErrNotFound) {
+		return iam.NotFound("User not found")
+	} else if err != nil {
+		return err
+	}
+	if _, domain, _ := strings.Cut(strings.ToLower(u.Email), "@"); !u.Verified || domain != d.Domain {
+		return iam.Invalid("A verified email at %s is required to validate it by email", d.Domain)
+	}
+	return h.markValidated(w, r, c, d)
+}
+
+// domain loads the path's configuration and its claim domainId.
+func (h *Handler) domain(r *http.Request) (*store.SSOConfiguration, *store.SSODomain, error) {
+	c, err := h.config(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, d := range c.Domains {
+		if d.ID == r.PathValue("domainId") {
+			return c, d, nil
+		}
+	}
+	return nil, nil, errDomainNotFound
+}
+
+// markValidated marks d validated and answers it; 409 when another
+// configuration holds the domain validated.
+func (h *Handler) markValidated(w http.ResponseWriter, r *http.Request, c *store.SSOConfiguration, d *store.SSODomain) error {
+	if !d.Validated {
 		if err := h.DB.ValidateSSODomain(r.Context(), c.ID, d.ID); errors.Is(err, iam.ErrConflict) {
 			return iam.Conflict("%s is already validated by another SSO configuration", d.Domain)
 		} else if err != nil {

@@ -38,7 +38,8 @@ var errNoSSO = iam.NotFound("SSO is not configured for this email")
 // that validated the domain and enabled the configuration) and answers the
 // IdP address to send the browser to: a SAML AuthnRequest (HTTP-Redirect
 // binding) or an OIDC authorization request with state, nonce and PKCE.
-// Without one it answers 404, and the client goes on with a password.
+// Without one, or for an email the environment excluded from SSO, it
+// answers 404, and the client goes on with a password.
 func (h *Handler) prelogin(w http.ResponseWriter, r *http.Request) error {
 	var req preloginRequest
 	if err := api.Decode(r, &req); err != nil {
@@ -58,6 +59,11 @@ func (h *Handler) prelogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	if email == "" {
 		return iam.Invalid("email is required")
+	}
+	if excluded, err := h.excludedFromSSO(ctx, email); err != nil {
+		return err
+	} else if excluded {
+		return errNoSSO
 	}
 	c, err := h.configForEmail(ctx, email, strings.TrimSpace(req.TenantID))
 	if err != nil {

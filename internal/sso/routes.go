@@ -31,7 +31,17 @@ func (h *Handler) Routes(r *api.Router) {
 	r.Handle("DELETE "+v1+"/configurations/{configurationId}/domains/{domainId}", write, h.deleteDomain)
 	r.Handle("PUT "+v1+"/configurations/{configurationId}/domains/{domainId}/validate", write, h.validateDomain)
 	r.Handle("PUT "+v2+"/configurations/{configurationId}/domains/{domainId}/validate", write, h.validateDomain)
+	r.Handle("PUT "+v1+"/configurations/{configurationId}/domains/{domainId}/validate/email", write, h.validateDomainByEmail)
 	r.Handle("PUT "+v1+"/configurations/domains/{domain}/force-validate", api.Vendor, h.forceValidateDomain)
+
+	// settings.go: the environment's SSO settings (no frontegg-tenant-id in sso.json), vendor only
+	r.Handle("GET "+v1+"/configurations/excluded-emails", api.Vendor, h.getExcludedEmails)
+	r.Handle("POST "+v1+"/configurations/excluded-emails", api.Vendor, h.excludeEmail)
+	r.Handle("DELETE "+v1+"/configurations/excluded-emails/{email}", api.Vendor, h.deleteExcludedEmail)
+	r.Handle("GET "+v1+"/configurations/multiple-sso-per-domain", api.Vendor, h.getMultiTenantPolicy)
+	r.Handle("PUT "+v1+"/configurations/multiple-sso-per-domain", api.Vendor, h.saveMultiTenantPolicy)
+	r.Handle("GET "+v1+"/configurations/domains", api.Vendor, h.getDomainPolicy)
+	r.Handle("PUT "+v1+"/configurations/domains", api.Vendor, h.saveDomainPolicy)
 
 	// roles.go
 	// Default roles have keys of their own in Frontegg's permission set.

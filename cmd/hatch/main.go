@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -108,6 +110,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	if cfg.DebugAddr != "" {
+		dln, err := net.Listen("tcp", cfg.DebugAddr)
+		if err != nil {
+			return fmt.Errorf("--debug-addr: %w", err)
+		}
+		defer dln.Close()
+		log.Info("serving profiles", "addr", dln.Addr().String(), "path", "/debug/pprof/")
+		go func() { _ = http.Serve(dln, debugHandler()) }() // ends when dln closes
+	}
 	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", redact(cfg.DatabaseURL), "client_id", a.ClientID)
 	return a.Serve(ctx, ln)
 }
@@ -136,4 +147,17 @@ func redact(u string) string {
 		return u[:scheme+3] + name + ":***" + u[at:]
 	}
 	return u
+}
+
+// debugHandler serves Go's runtime profiles, for the --debug-addr listener
+// only: profiles reveal memory contents' shapes and timings, so they never
+// share the public listener.
+func debugHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }

@@ -46,6 +46,9 @@ type Config struct {
 	// of a social provider's public endpoints (tests, egress proxies).
 	SocialBaseURLs map[string]string
 	TwilioAPIURL   string // HATCH_TWILIO_API_URL: Twilio's API, where SMS are sent
+	// HATCH_DEBUG_ADDR: a second listener serving Go's runtime profiles
+	// (/debug/pprof/) for operators; empty, the default, serves none.
+	DebugAddr string
 }
 
 // RateLimit is Limit requests per fixed Window; a zero Limit is no limit.
@@ -83,6 +86,7 @@ var Settings = []Setting{
 	{"dns-resolver", "HATCH_DNS_RESOLVER", "", "host:port of the DNS server asked for SSO domain TXT records (default: the system's)"},
 	{"social-base-urls", "HATCH_SOCIAL_BASE_URLS", "", "comma list of provider=URL replacing a social provider's endpoint host, e.g. google=http://127.0.0.1:9000"},
 	{"twilio-api-url", "HATCH_TWILIO_API_URL", "https://api.twilio.com", "Twilio's API, through which SMS are sent once an SMS provider is configured"},
+	{"debug-addr", "HATCH_DEBUG_ADDR", "", "address of a separate listener serving Go's profiles at /debug/pprof/ (default: none; keep it private)"},
 }
 
 // Load parses args (without the program and subcommand names) and getenv.
@@ -117,6 +121,7 @@ func Load(args []string, getenv func(string) string, out io.Writer) (*Config, er
 
 		RecaptchaVerifyURL: get("recaptcha-verify-url"),
 		TwilioAPIURL:       strings.TrimRight(get("twilio-api-url"), "/"),
+		DebugAddr:          get("debug-addr"),
 	}
 	var err error
 	switch v := get("sso-allow-private-urls"); v {

@@ -7,11 +7,11 @@ import (
 	"github.com/hatchid/hatch/internal/iam"
 )
 
-// FindUserWithMemberships returns the user and its memberships, oldest
+// findUserWithMemberships returns the user and its memberships, oldest
 // first, in one query: FindUser and FindMemberships together, which every
 // token refresh needs (one database round trip fewer). It returns
 // iam.ErrNotFound when there is no such user.
-func (db *DB) FindUserWithMemberships(ctx context.Context, userID string) (*iam.User, []iam.Membership, error) {
+func (db *DB) findUserWithMemberships(ctx context.Context, userID string) (*iam.User, []iam.Membership, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT `+userColumns+`, m_tenant_id, m_activated, m_disabled, m_created_at
 		FROM users LEFT JOIN (SELECT user_id AS m_user_id, tenant_id AS m_tenant_id, activated AS m_activated,
 			disabled AS m_disabled, created_at AS m_created_at FROM user_tenants WHERE user_id = $1) m ON m.m_user_id = users.id

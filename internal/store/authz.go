@@ -44,13 +44,13 @@ const heldRolesSQL = `SELECT role_id FROM user_roles WHERE user_id = $1 AND tena
 	UNION SELECT gr.role_id FROM group_members gm JOIN group_roles gr ON gr.group_id = gm.group_id
 	WHERE gm.user_id = $1 AND gm.tenant_id = $2`
 
-// FindAuthz returns the user's effective roles in tenantID (direct and through
+// findAuthz returns the user's effective roles in tenantID (direct and through
 // groups; only roles usable there: environment-wide or the tenant's own) and
 // the union of their permissions, in two queries: the roles with their
 // permission ids, then each permission once. Roles are ordered by level then
 // key, permissions by key. Rows stay narrow on purpose: a permission's columns
 // are read once however many roles hold it.
-func (db *DB) FindAuthz(ctx context.Context, userID, tenantID string) (*Authz, error) {
+func (db *DB) findAuthz(ctx context.Context, userID, tenantID string) (*Authz, error) {
 	var a Authz
 	rows, err := db.r.QueryContext(ctx, `WITH held AS (`+heldRolesSQL+`)
 		SELECT r.id, r.key, r.name, r.description, r.tenant_id, r.level, r.is_default, r.first_user_role, r.created_at,

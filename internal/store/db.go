@@ -34,6 +34,7 @@ type DB struct {
 	Dialect Dialect
 	w       *pool
 	r       *pool
+	copies  profileCopies // see profiles.go
 }
 
 // Open connects to rawURL (sqlite:PATH or postgres://…), without migrating.

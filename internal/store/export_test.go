@@ -9,3 +9,10 @@ import (
 func (db *DB) QueryRowForTest(ctx context.Context, q string, args ...any) *sql.Row {
 	return db.r.QueryRowContext(ctx, q, args...)
 }
+
+// ExecForTest runs a raw statement on the writer, as another code path or
+// another node would.
+func (db *DB) ExecForTest(ctx context.Context, q string, args ...any) error {
+	_, err := db.w.ExecContext(ctx, q, args...)
+	return err
+}

@@ -84,13 +84,22 @@ func (h *Handler) self(r *http.Request) (*iam.User, error) {
 		return nil, err
 	}
 	u, err := h.DB.FindUser(r.Context(), id)
-	if errors.Is(err, iam.ErrNotFound) {
-		if api.PrincipalFrom(r.Context()).IsVendor() {
-			return nil, errUserNotFound
-		}
-		return nil, iam.Unauthorized("Unauthorized")
+	if err != nil {
+		return nil, h.selfMissing(r, err)
 	}
-	return u, err
+	return u, nil
+}
+
+// selfMissing maps the error of loading the caller's own user: a token whose
+// user is gone is refused as 401 (404 for the vendor, who names the user).
+func (h *Handler) selfMissing(r *http.Request, err error) error {
+	if !errors.Is(err, iam.ErrNotFound) {
+		return err
+	}
+	if api.PrincipalFrom(r.Context()).IsVendor() {
+		return errUserNotFound
+	}
+	return iam.Unauthorized("Unauthorized")
 }
 
 // scopedUser loads the user id, answering 404 when it does not exist or is

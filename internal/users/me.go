@@ -10,12 +10,19 @@ import (
 )
 
 // getMe answers the caller's profile, shown in the token's active tenant.
+//
+// The profile comes from the store's copy, kept while the user is unchanged
+// (store.FindUserProfile): every authenticated page load asks for it.
 func (h *Handler) getMe(w http.ResponseWriter, r *http.Request) error {
-	u, err := h.self(r)
+	id, err := selfID(r)
 	if err != nil {
 		return err
 	}
-	return h.writeUser(w, r, http.StatusOK, u, scopeTenant(r))
+	u, d, err := h.DB.FindUserProfile(r.Context(), id)
+	if err != nil {
+		return h.selfMissing(r, err)
+	}
+	return api.JSON(w, http.StatusOK, h.userJSON(u, d, scopeTenant(r), h.Now()))
 }
 
 // authorizationJSON is the caller's roles and permissions in its active tenant.

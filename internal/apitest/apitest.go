@@ -89,10 +89,23 @@ func Each(t *testing.T, fn func(t *testing.T, s *Server), opts ...Option) {
 // New starts a server on the database at rawURL; it stops when the test ends.
 func New(t testing.TB, rawURL string, opts ...Option) *Server {
 	t.Helper()
+	return start(t, rawURL, &Clock{now: time.Now().UTC().Truncate(time.Second)}, uuid.NewString(), secure.RandomToken(24), opts)
+}
+
+// Node starts another node of s: a server on the same database, in the same
+// environment, reading the same clock (nodes' clocks agree in production,
+// where NTP keeps them within far less than the revocation polls' overlap).
+func (s *Server) Node(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	return start(t, s.rawURL, s.Clock, s.ClientID, s.APIKey, opts)
+}
+
+func start(t testing.TB, rawURL string, clock *Clock, clientID, apiKey string, opts []Option) *Server {
+	t.Helper()
 	s := &Server{
-		ClientID: uuid.NewString(),
-		APIKey:   secure.RandomToken(24),
-		Clock:    &Clock{now: time.Now().UTC().Truncate(time.Second)},
+		ClientID: clientID,
+		APIKey:   apiKey,
+		Clock:    clock,
 		Hasher:   secure.NewHasher(FastArgon2),
 		Mail:     mailtest.Start(t, mailtest.Options{}),
 		SMS:      smstest.Start(t, "AC"+strings.ReplaceAll(uuid.NewString(), "-", ""), secure.RandomToken(16)),

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/hatchid/hatch/internal/apitest"
-	"github.com/hatchid/hatch/internal/config"
 	"github.com/hatchid/hatch/internal/store"
 	"github.com/hatchid/hatch/internal/store/storetest"
 )
@@ -16,9 +15,7 @@ import (
 func twoNodes(t *testing.T, fn func(t *testing.T, a, b *apitest.Server)) {
 	storetest.EachURL(t, func(t *testing.T, rawURL string) {
 		a := apitest.New(t, rawURL)
-		b := apitest.New(t, rawURL, func(c *config.Config) { c.ClientID, c.APIKey = a.ClientID, a.APIKey })
-		b.ClientID, b.APIKey = a.ClientID, a.APIKey
-		fn(t, a, b)
+		fn(t, a, a.Node(t))
 	})
 }
 

@@ -197,7 +197,7 @@ func (s *Service) Open(ctx context.Context, a *Attempt, tenantIDs []string, tena
 	if err := s.DB.RecordLogin(ctx, a.User.ID, now); err != nil {
 		return nil, err
 	}
-	res, err := s.issue(ctx, a.User, sess, tenantIDs, refresh, refreshExp, core)
+	res, err := s.issue(ctx, a.User, sess, nil, tenantIDs, refresh, refreshExp, core)
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +276,7 @@ func (s *Service) StepUp(ctx context.Context, userID, sessionID string, methods 
 	if err != nil || tenantID != sess.TenantID {
 		return nil, ErrSessionInvalid
 	}
-	return s.issue(ctx, u, sess, tenantIDs, refresh, refreshExp, core)
+	return s.issue(ctx, u, sess, nil, tenantIDs, refresh, refreshExp, core)
 }
 
 // expiredPassword returns, for a password login whose password has expired
@@ -399,10 +399,11 @@ func (s *Service) Refresh(ctx context.Context, refresh, tenantID string) (*Resul
 		return nil, fmt.Errorf("rotate refresh token: %w", err)
 	}
 	nextExp = minTime(nextExp, sess.ExpiresAt)
-	u, ms, err := s.DB.FindUserWithMemberships(ctx, sess.UserID)
+	acc, err := s.DB.FindAccess(ctx, sess.UserID)
 	if err != nil {
 		return nil, ErrSessionInvalid
 	}
+	u, ms := acc.User, acc.Memberships
 	if u.Locked || (u.LockedUntil != nil && u.LockedUntil.After(now)) {
 		return nil, ErrSessionInvalid
 	}
@@ -423,7 +424,11 @@ func (s *Service) Refresh(ctx context.Context, refresh, tenantID string) (*Resul
 		}
 		sess.TenantID = picked
 	}
-	return s.issue(ctx, u, sess, tenantIDs, next, nextExp, core)
+	az, err := acc.Authz(ctx, sess.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	return s.issue(ctx, u, sess, az, tenantIDs, next, nextExp, core)
 }
 
 // Logout ends the session a refresh token belongs to. An unknown token is not an error.
@@ -446,10 +451,13 @@ func (s *Service) Logout(ctx context.Context, refresh string) error {
 }
 
 // issue signs the access token of a session and builds the login response.
-func (s *Service) issue(ctx context.Context, u *iam.User, sess *iam.Session, tenantIDs []string, refresh string, refreshExp time.Time, core policy.Core) (*Result, error) {
-	az, err := s.DB.FindAuthz(ctx, u.ID, sess.TenantID)
-	if err != nil {
-		return nil, err
+// az is the user's authorization in the session's tenant; nil reads it.
+func (s *Service) issue(ctx context.Context, u *iam.User, sess *iam.Session, az *store.Authz, tenantIDs []string, refresh string, refreshExp time.Time, core policy.Core) (*Result, error) {
+	if az == nil {
+		var err error
+		if az, err = s.DB.FindAuthz(ctx, u.ID, sess.TenantID); err != nil {
+			return nil, err
+		}
 	}
 	var roles, perms []string
 	if core.AddRolesToJWT {

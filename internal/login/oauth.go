@@ -98,5 +98,5 @@ func (s *Service) Branch(ctx context.Context, sessionID, clientID string) (*Resu
 		return nil, err
 	}
 	sess.LastUsedAt = now
-	return s.issue(ctx, u, sess, tenantIDs, refresh, refreshExp, core)
+	return s.issue(ctx, u, sess, nil, tenantIDs, refresh, refreshExp, core)
 }

@@ -14,9 +14,9 @@ import (
 	"github.com/hatchid/hatch/internal/store/storetest"
 )
 
-// TestFindUserWithMemberships reads what FindUser and FindMemberships read,
+// TestFindAccess reads what FindUser and FindMemberships read,
 // for users with no, one and several memberships.
-func TestFindUserWithMemberships(t *testing.T) {
+func TestFindAccess(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC().Truncate(time.Microsecond)
@@ -57,7 +57,7 @@ func TestFindUserWithMemberships(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, u := range []*iam.User{lone, one, many} {
-			gotUser, gotMs, err := db.FindUserWithMemberships(ctx, u.ID)
+			acc, err := db.FindAccess(ctx, u.ID)
 			if err != nil {
 				t.Fatalf("%s: %v", u.Email, err)
 			}
@@ -69,14 +69,14 @@ func TestFindUserWithMemberships(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(gotUser, wantUser) {
-				t.Errorf("%s: user\n got %+v\nwant %+v", u.Email, gotUser, wantUser)
+			if !reflect.DeepEqual(acc.User, wantUser) {
+				t.Errorf("%s: user\n got %+v\nwant %+v", u.Email, acc.User, wantUser)
 			}
-			if !reflect.DeepEqual(gotMs, wantMs) {
-				t.Errorf("%s: memberships\n got %+v\nwant %+v", u.Email, gotMs, wantMs)
+			if !reflect.DeepEqual(acc.Memberships, wantMs) {
+				t.Errorf("%s: memberships\n got %+v\nwant %+v", u.Email, acc.Memberships, wantMs)
 			}
 		}
-		if _, _, err := db.FindUserWithMemberships(ctx, uuid.NewString()); !errors.Is(err, iam.ErrNotFound) {
+		if _, err := db.FindAccess(ctx, uuid.NewString()); !errors.Is(err, iam.ErrNotFound) {
 			t.Errorf("unknown user: err = %v, want iam.ErrNotFound", err)
 		}
 	})

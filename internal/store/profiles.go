@@ -122,20 +122,48 @@ func (db *DB) FindAuthz(ctx context.Context, userID, tenantID string) (*Authz, e
 	})
 }
 
-// FindUserWithMemberships returns the user and its memberships, oldest first
-// (see findUserWithMemberships), from this DB's copy while the user's profile
-// is unchanged. The user is the caller's own copy; the memberships are shared
-// and must not be modified.
-func (db *DB) FindUserWithMemberships(ctx context.Context, userID string) (*iam.User, []iam.Membership, error) {
-	c, err := cached(ctx, db, &db.copies.members, userID, userID, func() (userMembers, error) {
-		u, ms, err := db.findUserWithMemberships(ctx, userID)
-		return userMembers{u, ms}, err
-	})
+// Access is a user with its memberships, read at one pair of versions; Authz
+// reads the user's authorization at the same versions, with no further
+// version read. A token refresh needs all of it.
+type Access struct {
+	User        *iam.User        // the caller's own copy
+	Memberships []iam.Membership // oldest first; shared, must not be modified
+	db          *DB
+	at          stamp
+}
+
+// FindAccess returns the user and its memberships (see
+// findUserWithMemberships), from this DB's copy while the user's profile is
+// unchanged, or iam.ErrNotFound.
+func (db *DB) FindAccess(ctx context.Context, userID string) (*Access, error) {
+	at, err := db.versionsOf(ctx, userID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
+	}
+	c, ok := db.copies.members.get(userID, at)
+	if !ok {
+		if c.user, c.ms, err = db.findUserWithMemberships(ctx, userID); err != nil {
+			return nil, err
+		}
+		db.copies.members.put(userID, at, c)
 	}
 	u := *c.user
-	return &u, c.ms, nil
+	return &Access{User: &u, Memberships: c.ms, db: db, at: at}, nil
+}
+
+// Authz returns the user's authorization in tenantID (see FindAuthz) as of
+// the versions a was read at. The answer is shared: callers must not modify it.
+func (a *Access) Authz(ctx context.Context, tenantID string) (*Authz, error) {
+	k := [2]string{a.User.ID, tenantID}
+	if az, ok := a.db.copies.authz.get(k, a.at); ok {
+		return az, nil
+	}
+	az, err := a.db.findAuthz(ctx, a.User.ID, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	a.db.copies.authz.put(k, a.at, az)
+	return az, nil
 }
 
 // FindUserProfile returns the user and its details (FindUserDetails of that

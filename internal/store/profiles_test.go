@@ -71,12 +71,12 @@ func TestProfileCopiesFollowEveryChange(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			mu, ms, err := db.FindUserWithMemberships(ctx, u.ID)
+			acc, err := db.FindAccess(ctx, u.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if mu.Name != pu.Name || len(ms) != len(d.Tenants[u.ID]) {
-				t.Fatalf("the two copies disagree: %q/%q, %d/%d memberships", mu.Name, pu.Name, len(ms), len(d.Tenants[u.ID]))
+			if acc.User.Name != pu.Name || len(acc.Memberships) != len(d.Tenants[u.ID]) {
+				t.Fatalf("the two copies disagree: %q/%q, %d/%d memberships", acc.User.Name, pu.Name, len(acc.Memberships), len(d.Tenants[u.ID]))
 			}
 			return pu, d
 		}
@@ -129,7 +129,7 @@ func TestProfileCopiesFollowEveryChange(t *testing.T) {
 		if _, _, err := db.FindUserProfile(ctx, u.ID); !errors.Is(err, iam.ErrNotFound) {
 			t.Fatalf("profile of a deleted user: %v", err)
 		}
-		if _, _, err := db.FindUserWithMemberships(ctx, u.ID); !errors.Is(err, iam.ErrNotFound) {
+		if _, err := db.FindAccess(ctx, u.ID); !errors.Is(err, iam.ErrNotFound) {
 			t.Fatalf("memberships of a deleted user: %v", err)
 		}
 	})

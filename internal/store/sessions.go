@@ -56,6 +56,14 @@ func (tx *Tx) CreateSession(ctx context.Context, s *iam.Session, refreshHash str
 // the family dies. Of two concurrent rotations of one token exactly one
 // succeeds; the other sees ErrRefreshReused.
 func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, now, newExpires time.Time) (*iam.Session, error) {
+	if db.Dialect == Postgres {
+		// The happy path in one round trip; anything else (unknown, expired,
+		// spent, session over) takes the transaction below, which tells them apart.
+		s, err := scanSession(db.w.QueryRowContext(ctx, rotateInOneStatement, oldHash, micros(now), newHash, micros(newExpires)))
+		if !errors.Is(err, iam.ErrNotFound) {
+			return s, err
+		}
+	}
 	var out *iam.Session
 	reused := false
 	err := db.InTx(ctx, func(tx *Tx) error {
@@ -107,6 +115,26 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 	}
 	return out, err
 }
+
+// rotateInOneStatement is RotateRefreshToken's happy path for PostgreSQL, as
+// one statement (so one implicit transaction): spend the token if it is live
+// and its session too, touch the session, insert the next token (expiring no
+// later than the session), and return the session. It returns no row when any
+// of that does not hold; a concurrent rotation of the same token waits on the
+// token's row and then finds it spent.
+const rotateInOneStatement = `WITH spent AS (
+		UPDATE refresh_tokens SET used_at = $2
+		WHERE hash = $1 AND used_at IS NULL AND expires_at >= $2
+			AND EXISTS (SELECT 1 FROM sessions WHERE id = refresh_tokens.session_id AND revoked_at IS NULL AND expires_at > $2)
+		RETURNING session_id, client_id),
+	touched AS (
+		UPDATE sessions SET last_used_at = $2 FROM spent
+		WHERE sessions.id = spent.session_id AND sessions.revoked_at IS NULL AND sessions.expires_at > $2
+		RETURNING sessions.*, spent.client_id AS spent_client_id),
+	minted AS (
+		INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at, client_id)
+		SELECT $3, id, $2, LEAST($4::BIGINT, expires_at), spent_client_id FROM touched)
+	SELECT ` + sessionColumns + ` FROM touched`
 
 // FindSessionByRefreshToken returns the session a refresh token (live or spent) belongs to.
 func (db *DB) FindSessionByRefreshToken(ctx context.Context, hash string) (*iam.Session, error) {

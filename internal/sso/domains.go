@@ -1,6 +1,7 @@
 package sso
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"regexp"
@@ -33,7 +34,9 @@ const txtPrefix = "hatch-sso-verification="
 var domainRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
 // createDomain claims an email domain for a configuration. The claim counts
-// for logins only once validated.
+// for logins only once validated, which it is from the start when the
+// environment's domain policy skips domain verification (409 then when
+// another configuration holds the domain, as validateDomain answers).
 func (h *Handler) createDomain(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.config(r)
 	if err != nil {
@@ -50,14 +53,37 @@ func (h *Handler) createDomain(w http.ResponseWriter, r *http.Request) error {
 	if len(domain) > 253 || !domainRE.MatchString(domain) {
 		return iam.Invalid("domain must be a domain name such as example.com")
 	}
-	d := &store.SSODomain{ID: uuid.NewString(), ConfigurationID: c.ID, Domain: domain,
-		TXTRecord: txtPrefix + secure.RandomToken(24), CreatedAt: h.Now()}
-	if err := h.DB.CreateSSODomain(r.Context(), d); errors.Is(err, iam.ErrConflict) {
-		return iam.Conflict("The SSO configuration already claims %s", domain)
-	} else if err != nil {
+	policy, err := h.loadDomainPolicy(r.Context())
+	if err != nil {
 		return err
 	}
-	return api.Created(w, domainResponse{ID: d.ID, Domain: d.Domain, TXTRecord: d.TXTRecord})
+	shared, err := h.sharedDomains(r.Context())
+	if err != nil {
+		return err
+	}
+	d := &store.SSODomain{ID: uuid.NewString(), ConfigurationID: c.ID, Domain: domain, Validated: policy.SkipDomainVerification,
+		TXTRecord: txtPrefix + secure.RandomToken(24), CreatedAt: h.Now()}
+	switch err := h.DB.CreateSSODomain(r.Context(), d, shared); {
+	case errors.Is(err, store.ErrSSODomainHeld):
+		return errDomainHeld(domain)
+	case errors.Is(err, iam.ErrConflict):
+		return iam.Conflict("The SSO configuration already claims %s", domain)
+	case err != nil:
+		return err
+	}
+	return api.Created(w, domainResponse{ID: d.ID, Domain: d.Domain, Validated: d.Validated, TXTRecord: d.TXTRecord})
+}
+
+// errDomainHeld answers a validation that store.ErrSSODomainHeld refused.
+func errDomainHeld(domain string) error {
+	return iam.Conflict("%s is already validated by another SSO configuration", domain)
+}
+
+// sharedDomains reports whether several accounts may hold one domain
+// validated: the environment's multiple-SSO-per-domain setting.
+func (h *Handler) sharedDomains(ctx context.Context) (bool, error) {
+	p, err := h.loadMultiTenantPolicy(ctx)
+	return p.Active, err
 }
 
 // deleteDomain drops a claimed domain.
@@ -77,14 +103,19 @@ func (h *Handler) deleteDomain(w http.ResponseWriter, r *http.Request) error {
 var errDomainNotFound = iam.NotFound("SSO domain not found")
 
 // validateDomain looks the domain's TXT records up and marks the claim
-// validated when one of them is the claim's txtRecord. A domain is validated
-// for one configuration at a time: 409 when another holds it.
+// validated when one of them is the claim's txtRecord; when the environment's
+// domain policy skips domain verification, it marks it without looking. 409
+// when another configuration holds the domain (see markValidated).
 func (h *Handler) validateDomain(w http.ResponseWriter, r *http.Request) error {
 	c, d, err := h.domain(r)
 	if err != nil {
 		return err
 	}
-	if !d.Validated {
+	policy, err := h.loadDomainPolicy(r.Context())
+	if err != nil {
+		return err
+	}
+	if !d.Validated && !policy.SkipDomainVerification {
 		records, err := h.Resolver.LookupTXT(r.Context(), d.Domain)
 		found := false
 		for _, rec := range records {
@@ -109,8 +140,8 @@ func (h *Handler) validateDomainByEmail(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	var p domainPolicy
-	if err := findSetting(r.Context(), h.DB, domainPolicyName, &p); err != nil {
+	p, err := h.loadDomainPolicy(r.Context())
+	if err != nil {
 		return err
 	}
 	if !p.AllowVerifiedUsersToAddDomains {
@@ -147,23 +178,37 @@ func (h *Handler) domain(r *http.Request) (*store.SSOConfiguration, *store.SSODo
 }
 
 // markValidated marks d validated and answers it; 409 when another
-// configuration holds the domain validated.
+// configuration holds the domain validated: any other one, or, when the
+// environment lets accounts share SSO domains, another of c's account.
 func (h *Handler) markValidated(w http.ResponseWriter, r *http.Request, c *store.SSOConfiguration, d *store.SSODomain) error {
 	if !d.Validated {
-		if err := h.DB.ValidateSSODomain(r.Context(), c.ID, d.ID); errors.Is(err, iam.ErrConflict) {
-			return iam.Conflict("%s is already validated by another SSO configuration", d.Domain)
-		} else if err != nil {
+		shared, err := h.sharedDomains(r.Context())
+		if err != nil {
+			return err
+		}
+		switch err := h.DB.ValidateSSODomain(r.Context(), c.ID, d.ID, shared); {
+		case errors.Is(err, store.ErrSSODomainHeld):
+			return errDomainHeld(d.Domain)
+		case errors.Is(err, iam.ErrNotFound):
+			return errDomainNotFound
+		case err != nil:
 			return err
 		}
 	}
 	return api.OK(w, domainResponse{ID: d.ID, Domain: d.Domain, Validated: true, TXTRecord: d.TXTRecord})
 }
 
-// forceValidateDomain (vendor only) marks the oldest claim of a domain
-// validated without a DNS check; a domain already validated stays with its holder.
+// forceValidateDomain (vendor only) marks claims of a domain validated
+// without a DNS check: the oldest claim, unless a configuration already holds
+// the domain; when accounts may share SSO domains, the oldest claim of each
+// account that does not hold it yet (store.ForceValidateSSODomains).
 func (h *Handler) forceValidateDomain(w http.ResponseWriter, r *http.Request) error {
 	domain := strings.ToLower(strings.TrimSpace(r.PathValue("domain")))
-	switch err := h.DB.ForceValidateSSODomains(r.Context(), domain); {
+	shared, err := h.sharedDomains(r.Context())
+	if err != nil {
+		return err
+	}
+	switch err := h.DB.ForceValidateSSODomains(r.Context(), domain, shared); {
 	case errors.Is(err, iam.ErrNotFound):
 		return iam.NotFound("No SSO configuration claims %s", domain)
 	case err != nil:

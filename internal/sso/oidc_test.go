@@ -15,10 +15,9 @@ import (
 
 const redirectURI = "https://app.example.test/account/oidc/callback"
 
-// oidcSetup connects the env's account to provider p as OIDC SSO for acme.test.
-func (e *env) oidcSetup(t *testing.T, p *ssotest.Provider) map[string]any {
+// oidcSetup connects the account a acts on to provider p as OIDC SSO for acme.test.
+func (e *env) oidcSetup(t *testing.T, a *apitest.Client, p *ssotest.Provider) map[string]any {
 	t.Helper()
-	a := e.admin(t)
 	c := a.Do(t, "POST", configsURL, map[string]any{"type": "oidc", "ssoEndpoint": p.URL, "oidcClientId": p.ClientID,
 		"oidcSecret": p.ClientSecret, "enabled": true}).Want(t, 201).Map(t)
 	d := a.Do(t, "POST", configsURL+"/"+c["id"].(string)+"/domains", map[string]any{"domain": "acme.test"}).Want(t, 201).Map(t)
@@ -64,7 +63,7 @@ func follow(t *testing.T, p *ssotest.Provider, q url.Values) (code, state string
 func TestOIDCLogin(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		p := ssotest.Start(t)
-		c := e.oidcSetup(t, p)
+		c := e.oidcSetup(t, e.admin(t), p)
 		if c["oidcSecret"] != "" || strings.Contains(string(e.admin(t).Do(t, "GET", configsURL, nil).Body), p.ClientSecret) {
 			t.Fatal("the OIDC client secret is returned")
 		}

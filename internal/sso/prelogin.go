@@ -82,23 +82,19 @@ func (h *Handler) prelogin(w http.ResponseWriter, r *http.Request) error {
 	return api.OK(w, preloginResponse{Address: address, IdPType: c.Type, AddressType: "sso"})
 }
 
-// configForEmail returns the enabled configuration holding the validated
-// domain of email (in tenantID when it is set), or errNoSSO.
+// configForEmail returns the configuration whose IdP speaks for the domain
+// of email (configurationsFor), chosen among several by chooseConfiguration,
+// or errNoSSO.
 func (h *Handler) configForEmail(ctx context.Context, email, tenantID string) (*store.SSOConfiguration, error) {
 	_, domain, ok := strings.Cut(strings.ToLower(email), "@")
 	if !ok || domain == "" {
 		return nil, errNoSSO
 	}
-	cs, err := h.DB.FindSSOConfigurationsByDomain(ctx, domain, false)
+	cs, err := h.configurationsFor(ctx, domain)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range cs {
-		if tenantID == "" || c.TenantID == tenantID {
-			return c, nil
-		}
-	}
-	return nil, errNoSSO
+	return h.chooseConfiguration(ctx, cs, email, tenantID)
 }
 
 // samlAuthnRequest remembers a new AuthnRequest for c under a random

@@ -46,17 +46,19 @@ func (h *Handler) signIn(r *http.Request, c *store.SSOConfiguration, id identity
 // and sessions it had (store.VerifyByIdentityProvider). Roles are only ever
 // added here, never taken away, so roles given by hand survive the next login.
 //
-// The email's domain must be one c holds validated: an account's IdP speaks
-// only for its own domains, never for addresses of other accounts.
+// The email's domain must be one c holds validated (or, when the domain
+// policy bypasses cross-validation, one c claims and nobody proved; see
+// speaksFor): an account's IdP speaks only for its own domains, never for
+// addresses of other accounts.
 func (h *Handler) provision(ctx context.Context, c *store.SSOConfiguration, id identity) (*iam.User, error) {
 	email := strings.TrimSpace(id.Email)
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
 		return nil, iam.Unauthorized("The identity provider did not assert a valid email address")
 	}
 	_, domain, _ := strings.Cut(strings.ToLower(email), "@")
-	held := false
-	for _, d := range c.Domains {
-		held = held || (d.Validated && d.Domain == domain)
+	held, err := h.speaksFor(ctx, c, domain)
+	if err != nil {
+		return nil, err
 	}
 	if !held {
 		return nil, iam.Forbidden("The email domain %s is not validated for this SSO configuration", domain)
@@ -69,7 +71,7 @@ func (h *Handler) provision(ctx context.Context, c *store.SSOConfiguration, id i
 	}
 	roles := mappedRoles(c, id.Groups)
 	var u *iam.User
-	err := h.DB.InTx(ctx, func(tx *store.Tx) error {
+	err = h.DB.InTx(ctx, func(tx *store.Tx) error {
 		now := h.Now()
 		ownerID, err := tx.FindEmailOwner(ctx, email)
 		if errors.Is(err, iam.ErrNotFound) {

@@ -125,11 +125,23 @@ func (h *Handler) deleteExcludedEmail(w http.ResponseWriter, r *http.Request) er
 
 // Unspecified-tenant strategies: what a login matching configurations of
 // several accounts does when no account was named.
-var unspecifiedTenantStrategies = []string{"BLOCK", "FIRST_CREATED"}
+const (
+	strategyBlock        = "BLOCK"
+	strategyFirstCreated = "FIRST_CREATED"
+)
 
-// multiTenantPolicy is CreateSSOPerTenantConfigRequest: whether several
-// accounts may hold the same SSO domain. Hatch stores and answers it; domain
-// validation stays one configuration per domain whatever it says.
+var unspecifiedTenantStrategies = []string{strategyBlock, strategyFirstCreated}
+
+// multiTenantPolicy is CreateSSOPerTenantConfigRequest, Frontegg's
+// "multitenancy SSO": Active lets several accounts each hold the same SSO
+// domain validated (one configuration per account; store.ValidateSSODomain
+// enforces it). The other two fields decide which account's IdP a prelogin
+// sends a user of such a domain to when it names no account (chooseConfiguration):
+// UseActiveTenant sends an existing user to the IdP of the account they
+// last worked in, when that account holds the domain; otherwise
+// UnspecifiedTenantStrategy applies: BLOCK answers that there is no SSO (the
+// client goes on with a password or passwordless), FIRST_CREATED picks the
+// configuration created first.
 type multiTenantPolicy struct {
 	Active                    bool   `json:"active"`
 	UnspecifiedTenantStrategy string `json:"unspecifiedTenantStrategy"`
@@ -142,9 +154,16 @@ type multiTenantRequest struct {
 	UseActiveTenant           *bool   `json:"useActiveTenant"`
 }
 
+// loadMultiTenantPolicy returns the stored policy, or the default: off, BLOCK.
+func (h *Handler) loadMultiTenantPolicy(ctx context.Context) (multiTenantPolicy, error) {
+	p := multiTenantPolicy{UnspecifiedTenantStrategy: strategyBlock}
+	err := findSetting(ctx, h.DB, multiTenantName, &p)
+	return p, err
+}
+
 func (h *Handler) getMultiTenantPolicy(w http.ResponseWriter, r *http.Request) error {
-	p := multiTenantPolicy{UnspecifiedTenantStrategy: "BLOCK"}
-	if err := findSetting(r.Context(), h.DB, multiTenantName, &p); err != nil {
+	p, err := h.loadMultiTenantPolicy(r.Context())
+	if err != nil {
 		return err
 	}
 	return api.OK(w, p)
@@ -174,8 +193,24 @@ func (h *Handler) saveMultiTenantPolicy(w http.ResponseWriter, r *http.Request) 
 }
 
 // domainPolicy is CreateSSODomainConfigurationRequest: how accounts prove
-// their SSO domains. Hatch stores and answers it; domains are still proved
-// by DNS and held by one configuration whatever it says.
+// their SSO domains. Hatch reads the fields as Frontegg describes them (its
+// Terraform provider's documentation; sso.json only names them):
+//
+//   - AllowVerifiedUsersToAddDomains: a user whose own verified email is at a
+//     claimed domain validates it without DNS (validateDomainByEmail).
+//   - SkipDomainVerification: new claims are created validated, and the
+//     validate routes mark a claim validated without looking for the TXT
+//     record. Claims made before it was turned on stay as they are until
+//     validated through those routes.
+//   - BypassDomainCrossValidation: SSO logins go through a domain that a
+//     configuration claims but has not validated: prelogin sends its users to
+//     the IdP, and the IdP's answer is accepted for addresses at the domain.
+//     A domain some configuration holds validated is still spoken for by its
+//     holders only. Turning it on lets an account admin's IdP speak for any
+//     address of a domain they type in, existing users included: it suits
+//     environments whose accounts all trust each other.
+//
+// Turning a flag off never takes back a validation made while it was on.
 type domainPolicy struct {
 	AllowVerifiedUsersToAddDomains bool `json:"allowVerifiedUsersToAddDomains"`
 	SkipDomainVerification         bool `json:"skipDomainVerification"`
@@ -188,9 +223,16 @@ type domainPolicyRequest struct {
 	BypassDomainCrossValidation    *bool `json:"bypassDomainCrossValidation"`
 }
 
-func (h *Handler) getDomainPolicy(w http.ResponseWriter, r *http.Request) error {
+// loadDomainPolicy returns the stored policy, or the default: every flag off.
+func (h *Handler) loadDomainPolicy(ctx context.Context) (domainPolicy, error) {
 	var p domainPolicy
-	if err := findSetting(r.Context(), h.DB, domainPolicyName, &p); err != nil {
+	err := findSetting(ctx, h.DB, domainPolicyName, &p)
+	return p, err
+}
+
+func (h *Handler) getDomainPolicy(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.loadDomainPolicy(r.Context())
+	if err != nil {
 		return err
 	}
 	return api.OK(w, p)

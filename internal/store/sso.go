@@ -127,11 +127,16 @@ func (db *DB) FindSSOConfiguration(ctx context.Context, tenantID, id string) (*S
 }
 
 // FindSSOConfigurationsByDomain returns the enabled configurations that
-// claim domain: validated claims only, unless unvalidated is true.
+// claim domain validated, oldest first. With unvalidated true, and only while
+// no configuration (enabled or not) holds domain validated, it returns the
+// enabled configurations that claim it unvalidated instead: a domain someone
+// proved is never spoken for by a claim nobody proved.
 func (db *DB) FindSSOConfigurationsByDomain(ctx context.Context, domain string, unvalidated bool) ([]*SSOConfiguration, error) {
 	return db.querySSOConfigurations(ctx, `SELECT `+prefixed("c.", ssoColumns)+` FROM sso_configurations c
 		JOIN sso_domains d ON d.configuration_id = c.id
-		WHERE d.domain = $1 AND c.enabled = TRUE AND (d.validated = TRUE OR $2 = TRUE) ORDER BY d.validated DESC, c.created_at, c.id`,
+		WHERE d.domain = $1 AND c.enabled = TRUE AND (d.validated = TRUE OR ($2 = TRUE
+			AND NOT EXISTS (SELECT 1 FROM sso_domains v WHERE v.domain = $1 AND v.validated = TRUE)))
+		ORDER BY c.created_at, c.id`,
 		strings.ToLower(domain), unvalidated)
 }
 
@@ -241,12 +246,28 @@ func (db *DB) queryIDs(ctx context.Context, q string, args ...any) ([]string, er
 	return out, rows.Err()
 }
 
-// CreateSSODomain adds d to its configuration. It returns iam.ErrConflict when
-// the configuration already claims the domain.
-func (db *DB) CreateSSODomain(ctx context.Context, d *SSODomain) error {
-	_, err := db.w.ExecContext(ctx, `INSERT INTO sso_domains (id, configuration_id, domain, validated, txt_record, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, d.ID, d.ConfigurationID, strings.ToLower(d.Domain), d.Validated, d.TXTRecord, micros(d.CreatedAt))
-	return mapErr(err)
+// ErrSSODomainHeld is returned when a claim cannot be validated because
+// another configuration holds its domain validated: any other configuration,
+// or, when the domain may be shared between accounts, another configuration
+// of the same account (an account speaks for a domain through one IdP).
+var ErrSSODomainHeld = fmt.Errorf("%w: the SSO domain is validated by another configuration", iam.ErrConflict)
+
+// CreateSSODomain adds d to its configuration; a claim created validated
+// (d.Validated) is checked as ValidateSSODomain checks one, with shared the
+// same. It returns iam.ErrConflict when the configuration already claims the
+// domain, and ErrSSODomainHeld when d is validated and the domain is held.
+func (db *DB) CreateSSODomain(ctx context.Context, d *SSODomain, shared bool) error {
+	d.Domain = strings.ToLower(d.Domain)
+	return db.InTx(ctx, func(tx *Tx) error {
+		if d.Validated {
+			if err := tx.checkSSODomainFree(ctx, d.Domain, d.ConfigurationID, d.ID, shared); err != nil {
+				return err
+			}
+		}
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO sso_domains (id, configuration_id, domain, validated, txt_record, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, d.ID, d.ConfigurationID, d.Domain, d.Validated, d.TXTRecord, micros(d.CreatedAt))
+		return mapErr(err)
+	})
 }
 
 // DeleteSSODomain removes a domain of configurationID, or returns iam.ErrNotFound.
@@ -255,29 +276,113 @@ func (db *DB) DeleteSSODomain(ctx context.Context, configurationID, id string) e
 	return affectedOne(res, err)
 }
 
-// ValidateSSODomain marks a domain of configurationID validated. It returns
-// iam.ErrNotFound when there is no such domain and iam.ErrConflict when
-// another configuration already holds the domain validated.
-func (db *DB) ValidateSSODomain(ctx context.Context, configurationID, id string) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE sso_domains SET validated = TRUE WHERE id = $1 AND configuration_id = $2`, id, configurationID)
-	return affectedOne(res, err)
-}
-
-// ForceValidateSSODomains marks the oldest claim of domain validated, unless
-// a configuration already holds it validated (then nothing changes), so that
-// at most one configuration holds it. It returns iam.ErrNotFound when no
-// configuration claims the domain.
-func (db *DB) ForceValidateSSODomains(ctx context.Context, domain string) error {
+// ValidateSSODomain marks a domain of configurationID validated. shared says
+// whether several accounts may hold a domain validated (the environment's
+// multiple-SSO-per-domain setting). It returns iam.ErrNotFound when there is
+// no such domain and ErrSSODomainHeld when the domain is held (see
+// ErrSSODomainHeld); a claim already validated stays validated.
+func (db *DB) ValidateSSODomain(ctx context.Context, configurationID, id string, shared bool) error {
 	return db.InTx(ctx, func(tx *Tx) error {
-		var id string
-		err := tx.tx.QueryRowContext(ctx, `SELECT id FROM sso_domains WHERE domain = $1 ORDER BY validated DESC, created_at, id LIMIT 1`,
-			strings.ToLower(domain)).Scan(&id)
-		if err != nil {
+		var domain string
+		var validated bool
+		err := tx.tx.QueryRowContext(ctx, `SELECT domain, validated FROM sso_domains WHERE id = $1 AND configuration_id = $2`,
+			id, configurationID).Scan(&domain, &validated)
+		if err != nil || validated {
 			return mapErr(err)
 		}
+		if err := tx.checkSSODomainFree(ctx, domain, configurationID, id, shared); err != nil {
+			return err
+		}
 		_, err = tx.tx.ExecContext(ctx, `UPDATE sso_domains SET validated = TRUE WHERE id = $1`, id)
-		return mapErr(err)
+		return err
 	})
+}
+
+// ForceValidateSSODomains marks the claims of domain validated that
+// ValidateSSODomain would accept, oldest first: when the domain is not shared,
+// the oldest claim unless a configuration already holds it validated (then
+// nothing changes); when shared, the oldest claim of each account that holds
+// it in none of its configurations. It returns iam.ErrNotFound when no
+// configuration claims the domain.
+func (db *DB) ForceValidateSSODomains(ctx context.Context, domain string, shared bool) error {
+	domain = strings.ToLower(domain)
+	return db.InTx(ctx, func(tx *Tx) error {
+		if err := tx.lockSSODomain(ctx, domain); err != nil {
+			return err
+		}
+		rows, err := tx.tx.QueryContext(ctx, `SELECT d.id, d.validated, c.tenant_id FROM sso_domains d
+			JOIN sso_configurations c ON c.id = d.configuration_id
+			WHERE d.domain = $1 ORDER BY d.validated DESC, d.created_at, d.id`, domain)
+		if err != nil {
+			return err
+		}
+		claims := 0
+		held := map[string]bool{} // the accounts holding the domain; one key for all when not shared
+		var ids []string
+		for rows.Next() {
+			var id, tenantID string
+			var validated bool
+			if err := rows.Scan(&id, &validated, &tenantID); err != nil {
+				rows.Close()
+				return err
+			}
+			claims++
+			if !shared {
+				tenantID = ""
+			}
+			if !validated && !held[tenantID] {
+				ids = append(ids, id)
+			}
+			held[tenantID] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if claims == 0 {
+			return iam.ErrNotFound
+		}
+		for _, id := range ids {
+			if _, err := tx.tx.ExecContext(ctx, `UPDATE sso_domains SET validated = TRUE WHERE id = $1`, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// checkSSODomainFree returns ErrSSODomainHeld when a claim other than exceptID
+// holds domain validated and conflicts with a claim of configurationID: any
+// such claim, or with shared, one of the same account. It first takes the
+// domain's lock, so that the check holds until the transaction ends.
+func (tx *Tx) checkSSODomainFree(ctx context.Context, domain, configurationID, exceptID string, shared bool) error {
+	if err := tx.lockSSODomain(ctx, domain); err != nil {
+		return err
+	}
+	var n int
+	err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sso_domains d JOIN sso_configurations c ON c.id = d.configuration_id
+		WHERE d.domain = $1 AND d.validated = TRUE AND d.id <> $2
+			AND ($3 = FALSE OR c.tenant_id = (SELECT tenant_id FROM sso_configurations WHERE id = $4))`,
+		domain, exceptID, shared, configurationID).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return ErrSSODomainHeld
+	}
+	return nil
+}
+
+// lockSSODomain serializes, until the transaction ends, the transactions that
+// validate claims of domain, so that two of them cannot both find it free. A
+// row lock would not do: a claim being created has no row yet. SQLite
+// transactions already exclude every other writer.
+func (tx *Tx) lockSSODomain(ctx context.Context, domain string) error {
+	if tx.Dialect != Postgres {
+		return nil
+	}
+	_, err := tx.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "sso-domain/"+domain)
+	return err
 }
 
 // SetSSODefaultRoles replaces the default roles of configurationID. It

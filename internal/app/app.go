@@ -260,8 +260,9 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	recorder := &audit.Recorder{DB: db, Now: now}
 	ipRules := &policy.IPRestrictions{DB: db, Now: now}
 	sessionRules := &policy.Sessions{DB: db, Now: now}
+	lockout := &policy.Lockout{DB: db, Policies: policies.Lockout, Now: now}
 	logins := &login.Service{DB: db, Issuer: issuer, Settings: settings, Revocations: a.revocations, Now: now,
-		Failures: &policy.Lockout{DB: db, Policies: policies.Lockout, Now: now}, Passwords: passwords,
+		Failures: lockout, Passwords: passwords,
 		Checks: []login.Check{&restrictions.IPCheck{Rules: ipRules, Audit: recorder}}, Sessions: sessionRules, Audit: recorder}
 	cookies := &login.Cookies{ClientID: env.clientID, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	outbox, err := a.outboxWorker(now, sealer)
@@ -274,6 +275,7 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 
 	origins := func() []string { return append(slices.Clone(cfg.CORSOrigins), settings.CachedCore().AllowedOrigins...) }
 	notifier := &notify.Notifier{DB: db, BaseURL: cfg.BaseURL, Now: now, Wake: outbox.Wake, WakeSMS: smsOutbox.Wake}
+	lockout.OnLock = notifier.Unlock // a user locked by failed logins is emailed an unlock link
 	// Second factors and passwordless sign-in. SMS codes wait in the outbox
 	// (channel sms) until an SMS sender delivers them.
 	secondFactors := &factors.Service{DB: db, Sealer: sealer, Login: logins, Cookies: cookies, Settings: settings,

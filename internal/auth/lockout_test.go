@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -178,6 +179,88 @@ func TestLockedAccountCountsEvenTheRightPassword(t *testing.T) {
 		s.Clock.Advance(6 * time.Minute)
 		wantRefused(t, s, "ada@example.com", "correct horse battery", wrong)
 		s.Clock.Advance(10 * time.Minute)
+		s.Login(t, "ada@example.com", "correct horse battery")
+	})
+}
+
+const unlockPath = "/identity/resources/users/v3/me/unlock"
+
+func TestLockoutEmailsAnUnlockLink(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		s.Vendor(t).Do(t, "PATCH", lockoutPolicyPath, map[string]any{"enabled": true, "maxAttempts": 2, "lockoutDuration": 0}).Want(t, 200)
+		tn := s.SeedTenant(t, "Acme")
+		u := s.SeedUser(t, tn.TenantID, "ada@example.com", "correct horse battery")
+		_, wrong := loginBody(t, s, "nobody@example.com", "wrong")
+		lockOut := func() emailLink {
+			t.Helper()
+			for range 2 {
+				wantRefused(t, s, "ada@example.com", "wrong", wrong)
+			}
+			m := s.Mail.WaitFor(t, "ada@example.com", mailWait)
+			if m.Subject != "Unlock your account" {
+				t.Fatalf("lockout emailed %q", m.Subject)
+			}
+			l := readLink(t, m, "/account/unlock")
+			if l.UserID != u.ID || !strings.HasPrefix(l.URL, s.URL+"/account/unlock?") {
+				t.Fatalf("unlock link %+v", l)
+			}
+			return l
+		}
+		link := lockOut()
+		// Attempts on the locked account extend the lock without another email.
+		before := outboxSize(t, s)
+		for range 4 {
+			wantRefused(t, s, "ada@example.com", "correct horse battery", wrong)
+		}
+		if after := outboxSize(t, s); after != before {
+			t.Fatalf("an extended lock queued %d more messages", after-before)
+		}
+
+		anon := s.Anon()
+		anon.Do(t, "POST", unlockPath, map[string]string{}).WantError(t, 400, "token is required")
+		anon.Do(t, "POST", unlockPath, map[string]string{"token": "not-a-token"}).WantError(t, 400, "The unlock link is invalid or has expired")
+		if r := anon.Do(t, "POST", "/frontegg"+unlockPath, map[string]string{"token": link.Token}).Want(t, 200); len(r.Body) != 0 {
+			t.Fatalf("unlock answered %q, want no body", r.Body)
+		}
+		if m := s.Mail.WaitFor(t, "ada@example.com", mailWait); m.Subject != "Your account is unlocked" {
+			t.Fatalf("unlock emailed %q", m.Subject)
+		}
+		s.Login(t, "ada@example.com", "correct horse battery")
+		// The link works once.
+		anon.Do(t, "POST", unlockPath, map[string]string{"token": link.Token}).WantError(t, 400, "invalid or has expired")
+
+		// Lifting a lock voids its link; a lock the vendor sets voids the lockout's link.
+		vendor := s.Vendor(t)
+		first := lockOut()
+		vendor.Do(t, "POST", "/identity/resources/users/v1/"+u.ID+"/unlock", nil).Want(t, 200)
+		second := lockOut()
+		anon.Do(t, "POST", unlockPath, map[string]string{"token": first.Token}).WantError(t, 400, "invalid or has expired")
+		vendor.Do(t, "POST", "/identity/resources/users/v1/"+u.ID+"/lock", nil).Want(t, 200)
+		anon.Do(t, "POST", unlockPath, map[string]string{"token": second.Token}).WantError(t, 400, "invalid or has expired")
+		wantRefused(t, s, "ada@example.com", "correct horse battery", wrong)
+
+		// A link dies after a day; the user stays locked.
+		vendor.Do(t, "POST", "/identity/resources/users/v1/"+u.ID+"/unlock", nil).Want(t, 200)
+		link = lockOut()
+		s.Clock.Advance(24*time.Hour + time.Minute)
+		anon.Do(t, "POST", unlockPath, map[string]string{"token": link.Token}).WantError(t, 400, "invalid or has expired")
+		wantRefused(t, s, "ada@example.com", "correct horse battery", wrong)
+	})
+}
+
+func TestTimedLockoutEmailsAnUnlockLink(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		s.Vendor(t).Do(t, "PATCH", lockoutPolicyPath, map[string]any{"enabled": true, "maxAttempts": 3, "lockoutDuration": 3600}).Want(t, 200)
+		tn := s.SeedTenant(t, "Acme")
+		s.SeedUser(t, tn.TenantID, "ada@example.com", "correct horse battery")
+		_, wrong := loginBody(t, s, "nobody@example.com", "wrong")
+		for range 3 {
+			wantRefused(t, s, "ada@example.com", "wrong", wrong)
+		}
+		link := readLink(t, s.Mail.WaitFor(t, "ada@example.com", mailWait), "/account/unlock")
+		wantRefused(t, s, "ada@example.com", "correct horse battery", wrong)
+		// The link lifts the lock before its hour is up, and the count starts again.
+		s.Anon().Do(t, "POST", unlockPath, map[string]string{"token": link.Token}).Want(t, 200)
 		s.Login(t, "ada@example.com", "correct horse battery")
 	})
 }

@@ -28,4 +28,8 @@ func (h *Handler) Routes(r *api.Router) {
 	r.Handle("POST /identity/resources/users/v1/passwords/change", api.User, h.changePassword)
 	r.Handle("POST /identity/resources/users/v1/{userId}/links/generate-password-reset-token", api.Vendor, h.generatePasswordResetToken)
 	r.Handle("POST /identity/resources/vendor-only/users/v1/passwords/verify", api.Vendor, h.verifyPassword)
+
+	// passwords_sms.go
+	r.Handle("POST /identity/resources/users/v2/passwords/reset/sms", api.Public, h.forgotPasswordSMS)
+	r.Handle("POST /identity/resources/users/v2/passwords/reset/sms/verify", api.Public, h.verifyPasswordSMS)
 }

@@ -22,11 +22,14 @@ const (
 	CodePasswordReset = "password-reset"
 	// CodeInvitation codes carry, in their TenantID, the account the user is invited to.
 	CodeInvitation = "invitation"
+	// CodeUnlock codes lift the lock that failed logins put on a user (users/v3/me/unlock).
+	CodeUnlock = "unlock"
 )
 
 // Lifetimes of emailed links whose strategy is not configurable.
 const (
 	PasswordResetTTL = time.Hour
+	UnlockTTL        = 24 * time.Hour
 )
 
 // Notifier renders messages and queues them in the outbox.
@@ -181,6 +184,14 @@ func (n *Notifier) Activation(ctx context.Context, tx *store.Tx, u *iam.User, te
 // returns the code.
 func (n *Notifier) PasswordReset(ctx context.Context, tx *store.Tx, u *iam.User, send bool) (string, error) {
 	return n.codeLink(ctx, tx, u, linkSpec{codeKind: CodePasswordReset, ttl: PasswordResetTTL, kind: ResetPassword, send: send, replace: true})
+}
+
+// Unlock creates an unlock code for u, whom failed logins just locked, and
+// queues the UnlockUser email with its link. Earlier unlock links of u stop
+// working.
+func (n *Notifier) Unlock(ctx context.Context, tx *store.Tx, u *iam.User) error {
+	_, err := n.codeLink(ctx, tx, u, linkSpec{codeKind: CodeUnlock, ttl: UnlockTTL, kind: UnlockUser, send: true, replace: true})
+	return err
 }
 
 // Invite describes an invitation of a user into an account.

@@ -74,6 +74,10 @@ type Lockout struct {
 	DB       *store.DB
 	Policies *Documents[LockoutPolicy]
 	Now      func() time.Time
+	// OnLock, when set, runs in the transaction that locks a user who was
+	// not locked (not when a lock is extended), for the unlock email: the
+	// email exists if and only if the lock committed.
+	OnLock func(ctx context.Context, tx *store.Tx, u *iam.User) error
 }
 
 // Failed counts a failed first factor of u and locks u once the policy's
@@ -94,7 +98,13 @@ func (l *Lockout) Failed(ctx context.Context, u *iam.User, ip string) error {
 		t := now.Add(time.Duration(p.LockoutDuration) * time.Second)
 		until = &t
 	}
-	return l.DB.LockUser(ctx, u.ID, until, now)
+	return l.DB.InTx(ctx, func(tx *store.Tx) error {
+		newly, err := tx.LockUser(ctx, u.ID, until, now)
+		if err != nil || !newly || l.OnLock == nil {
+			return err
+		}
+		return l.OnLock(ctx, tx, u)
+	})
 }
 
 // Succeeded forgets u's failed logins.

@@ -77,6 +77,16 @@ func (db *DB) FindLatestChallenge(ctx context.Context, userID, kind, parentID st
 		ORDER BY created_at DESC LIMIT 1`, userID, kind, parentID, micros(now)))
 }
 
+// CountChallenges returns how many challenges of kind were created for the
+// user since since, used or not: how many codes were sent (dead challenges
+// stay a day, see CreateChallenge).
+func (tx *Tx) CountChallenges(ctx context.Context, userID, kind string, since time.Time) (int, error) {
+	var n int
+	err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM auth_challenges
+		WHERE user_id = $1 AND kind = $2 AND parent_id = '' AND created_at >= $3`, userID, kind, micros(since)).Scan(&n)
+	return n, mapErr(err)
+}
+
 // FailChallenge counts a wrong code against the challenge id and returns the
 // attempts made so far. Once they reach limit the challenge dies, so no
 // further code, right or wrong, is accepted for it.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/hatchid/hatch/internal/iam"
 )
 
 // PhoneNumber is one of a user's phone numbers, in E.164 form.
@@ -38,6 +40,21 @@ func (db *DB) FindPhoneNumbers(ctx context.Context, userID string) ([]*PhoneNumb
 func (db *DB) FindPhoneNumber(ctx context.Context, userID, id string) (*PhoneNumber, error) {
 	return scanPhoneNumber(db.r.QueryRowContext(ctx, `SELECT `+phoneNumberColumns+` FROM user_phone_numbers
 		WHERE id = $1 AND user_id = $2`, id, userID))
+}
+
+// FindVerifiedPhoneOwner returns the id of the one user who has verified
+// phone, or iam.ErrNotFound when no user has, or several have: a number
+// shared by users identifies none of them.
+func (db *DB) FindVerifiedPhoneOwner(ctx context.Context, phone string) (string, error) {
+	ids, err := queryStrings(ctx, db.r, `SELECT user_id FROM user_phone_numbers
+		WHERE phone_number = $1 AND verified = TRUE ORDER BY user_id LIMIT 2`, phone)
+	if err != nil {
+		return "", err
+	}
+	if len(ids) != 1 {
+		return "", iam.ErrNotFound
+	}
+	return ids[0], nil
 }
 
 // PhoneNumberFilter narrows ListPhoneNumbers. Empty fields do not filter.

@@ -3,10 +3,13 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/hatchid/hatch/internal/iam"
 )
 
 // Storage for the security policies: creating a policy document only once,
@@ -44,27 +47,43 @@ func (db *DB) RecordLoginFailure(ctx context.Context, userID string, now, forget
 
 // ClearLoginFailures forgets the user's failed logins.
 func (db *DB) ClearLoginFailures(ctx context.Context, userID string) error {
-	_, err := db.w.ExecContext(ctx, `DELETE FROM login_failures WHERE user_id = $1`, userID)
+	return clearLoginFailures(ctx, db.w, userID)
+}
+
+// ClearLoginFailures is ClearLoginFailures inside a transaction.
+func (tx *Tx) ClearLoginFailures(ctx context.Context, userID string) error {
+	return clearLoginFailures(ctx, tx.tx, userID)
+}
+
+func clearLoginFailures(ctx context.Context, q querier, userID string) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM login_failures WHERE user_id = $1`, userID)
 	return mapErr(err)
 }
 
 // LockUser locks the user until until, or until an administrator unlocks it
-// when until is nil, and forgets its failed logins. It returns
+// when until is nil, and forgets its failed logins. It reports whether the
+// user was unlocked at now, so that a new lockout can be told from one
+// extended: of two concurrent calls only one reports it. It returns
 // iam.ErrNotFound when the user does not exist.
-func (db *DB) LockUser(ctx context.Context, userID string, until *time.Time, now time.Time) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		query := `UPDATE users SET locked_until = $2, updated_at = $3 WHERE id = $1`
-		args := []any{userID, nullMicros(until), micros(now)}
-		if until == nil {
-			query, args = `UPDATE users SET locked = TRUE, updated_at = $2 WHERE id = $1`, []any{userID, micros(now)}
-		}
-		res, err := tx.tx.ExecContext(ctx, query, args...)
-		if err := affectedOne(res, err); err != nil {
-			return err
-		}
-		_, err = tx.tx.ExecContext(ctx, `DELETE FROM login_failures WHERE user_id = $1`, userID)
-		return mapErr(err)
-	})
+func (tx *Tx) LockUser(ctx context.Context, userID string, until *time.Time, now time.Time) (bool, error) {
+	set, args := `locked_until = $3`, []any{userID, micros(now), nullMicros(until)}
+	if until == nil {
+		set, args = `locked = TRUE`, args[:2]
+	}
+	// The condition is evaluated again on the row a concurrent lock committed
+	// (PostgreSQL) or after it (SQLite's one writer), so only one sees it unlocked.
+	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET `+set+`, updated_at = $2
+		WHERE id = $1 AND NOT locked AND (locked_until IS NULL OR locked_until <= $2)`, args...)
+	err = affectedOne(res, err)
+	newly := err == nil
+	if errors.Is(err, iam.ErrNotFound) {
+		res, err = tx.tx.ExecContext(ctx, `UPDATE users SET `+set+`, updated_at = $2 WHERE id = $1`, args...)
+		err = affectedOne(res, err)
+	}
+	if err != nil {
+		return false, err
+	}
+	return newly, clearLoginFailures(ctx, tx.tx, userID)
 }
 
 // PasswordHistoryLimit is how many replaced password hashes are kept per

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hatchid/hatch/internal/api"
 	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/secure"
 	"github.com/hatchid/hatch/internal/store"
@@ -53,6 +54,31 @@ func (h *Handler) checkEmailChangeAllowed(ctx context.Context) error {
 	return nil
 }
 
+// checkEmailDomain refuses with a 400 an email that the email-domain
+// restrictions of one of the user's accounts do not allow: a user's email
+// must stay one each of its accounts would let join.
+func (h *Handler) checkEmailDomain(ctx context.Context, userID, email string) error {
+	ms, err := h.DB.FindMemberships(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		err := h.Domains.Allowed(ctx, m.TenantID, email)
+		if !errors.Is(err, policy.ErrDomainRestricted) {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		name := m.TenantID
+		if t, err := h.DB.FindTenant(ctx, m.TenantID); err == nil {
+			name = t.Name
+		}
+		return iam.Invalid("email domain is not allowed in account %q by its email domain restrictions", name)
+	}
+	return nil
+}
+
 // requestEmailChange sends a code to the address the caller wants as its
 // email; the email changes only once the code is verified. An address that
 // already belongs to a user, the caller included, is answered alike and sent
@@ -68,6 +94,9 @@ func (h *Handler) requestEmailChange(w http.ResponseWriter, r *http.Request) err
 	}
 	ctx := r.Context()
 	if err := h.checkEmailChangeAllowed(ctx); err != nil {
+		return err
+	}
+	if err := h.checkEmailDomain(ctx, u.ID, email); err != nil {
 		return err
 	}
 	data, err := json.Marshal(emailChange{Email: email})
@@ -94,8 +123,9 @@ func (h *Handler) requestEmailChange(w http.ResponseWriter, r *http.Request) err
 }
 
 // verifyEmailChange makes the pending address the caller's verified email
-// when code is right, and ends the caller's other sessions, as a password
-// change does. It answers the updated user as GET users/v2/me does.
+// when code is right, ends the caller's other sessions, as a password change
+// does, and emails the old address that it was replaced (EmailAddressChanged).
+// It answers the updated user as GET users/v2/me does.
 func (h *Handler) verifyEmailChange(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		Email string `json:"email"`
@@ -136,6 +166,10 @@ func (h *Handler) verifyEmailChange(w http.ResponseWriter, r *http.Request) erro
 		}
 		return errEmailChangeCode
 	}
+	// The restrictions may have changed since the code was sent.
+	if err := h.checkEmailDomain(ctx, id, pending.Email); err != nil {
+		return err
+	}
 	var ended []string
 	u, err := h.updateUser(ctx, id, func(tx *store.Tx, u *iam.User) error {
 		now := h.Now()
@@ -147,9 +181,16 @@ func (h *Handler) verifyEmailChange(w http.ResponseWriter, r *http.Request) erro
 		if err := claimEmail(ctx, tx, u.ID, pending.Email); err != nil {
 			return err
 		}
+		old := u.Email
 		u.Email, u.Verified = pending.Email, true
-		ended, err = tx.EndUserSessionsExcept(ctx, u.ID, api.PrincipalFrom(ctx).SessionID, now)
-		return err
+		if ended, err = tx.EndUserSessionsExcept(ctx, u.ID, api.PrincipalFrom(ctx).SessionID, now); err != nil {
+			return err
+		}
+		if old == "" || strings.EqualFold(old, u.Email) {
+			return nil
+		}
+		// The old address learns of the change, in case it was not its owner's doing.
+		return h.Notifier.Email(ctx, tx, notify.EmailAddressChanged, old, notify.Vars{Name: u.Name, Email: u.Email})
 	})
 	if iam.KindOf(err) == iam.KindConflict {
 		return errEmailChangeTaken // another user has the address, or won a race for it at the unique index

@@ -1,6 +1,7 @@
 package users_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -9,6 +10,8 @@ const (
 	emailMe       = "/identity/resources/users/v1/email/me"
 	emailMeVerify = emailMe + "/verify"
 	loginPath     = "/identity/resources/auth/v1/user"
+
+	domainRestrictions = "/identity/resources/configurations/restrictions/v1/email-domain"
 )
 
 // wrongCode returns a six-digit code other than code.
@@ -47,6 +50,12 @@ func TestChangeMyEmail(t *testing.T) {
 			t.Fatalf("me %+v, verify answered %+v", me, got)
 		}
 
+		// The old address is told of the change.
+		if m := e.Mail.WaitFor(t, "ada@example.com", 5*time.Second); m.Subject != "Your email address was changed" ||
+			!strings.Contains(m.Text, "ada@new.example") {
+			t.Fatalf("old address emailed %q: %s", m.Subject, m.Text)
+		}
+
 		// The caller's other sessions end; the old address no longer signs in, the new one does.
 		other.Do(t, "GET", mePath, nil).Want(t, 401)
 		e.Anon().Do(t, "POST", loginPath, map[string]string{"email": "ada@example.com", "password": "pw-pw-pw-pw"}).WantError(t, 401, "Incorrect email or password")
@@ -62,6 +71,9 @@ func TestChangeMyEmail(t *testing.T) {
 		vendor.Do(t, "POST", emailMeVerify, map[string]any{"email": "ada@vendor.example", "code": code}).Want(t, 200).JSON(t, &got)
 		if got.Email != "ada@vendor.example" {
 			t.Fatalf("vendor change answered %+v", got)
+		}
+		if m := e.Mail.WaitFor(t, "ada@new.example", 5*time.Second); m.Subject != "Your email address was changed" {
+			t.Fatalf("old address emailed %q", m.Subject)
 		}
 		c.Do(t, "GET", mePath, nil).Want(t, 401) // a vendor has no session of its own to keep
 		e.Vendor(t).Do(t, "POST", emailMe, map[string]any{"email": "x@example.com"}).WantError(t, 400, "frontegg-user-id header is required")
@@ -155,5 +167,44 @@ func TestChangeMyEmailInput(t *testing.T) {
 		e.Vendor(t).Do(t, "POST", "/identity/resources/configurations/v1/user-emails-policy", map[string]any{"allowEmailChange": false}).Want(t, 200)
 		c.Do(t, "POST", emailMe, map[string]any{"email": "ada@new.example"}).WantError(t, 403, "not allowed")
 		c.Do(t, "POST", emailMeVerify, map[string]any{"email": "ada@new.example", "code": "123456"}).WantError(t, 403, "not allowed")
+	})
+}
+
+func TestEmailChangesObeyDomainRestrictions(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		acme, beta := e.SeedTenant(t, "Acme"), e.SeedTenant(t, "Beta")
+		u := e.SeedUser(t, acme.TenantID, "ada@example.com", "pw-pw-pw-pw")
+		vendor := e.Vendor(t)
+		vendor.Do(t, "POST", "/identity/resources/users/v1/"+u.ID+"/tenant", map[string]any{"tenantId": beta.TenantID, "skipInviteEmail": true}).Want(t, 201)
+		// Beta, one of Ada's two accounts, blocks blocked.example and its subdomains.
+		betaAdmin := vendor.With("frontegg-tenant-id", beta.TenantID)
+		betaAdmin.Do(t, "POST", domainRestrictions, map[string]any{"domain": "blocked.example", "type": "BLOCK"}).Want(t, 201)
+		betaAdmin.Do(t, "POST", domainRestrictions+"/config", map[string]any{"active": true, "type": "BLOCK"}).Want(t, 201)
+		const refused = `email domain is not allowed in account "Beta" by its email domain restrictions`
+		c, _ := e.Login(t, "ada@example.com", "pw-pw-pw-pw")
+
+		before := e.OutboxSize(t)
+		c.Do(t, "POST", emailMe, map[string]any{"email": "ada@blocked.example"}).WantError(t, 400, refused)
+		c.Do(t, "POST", emailMe, map[string]any{"email": "ada@mail.BLOCKED.example"}).WantError(t, 400, refused)
+		if after := e.OutboxSize(t); after != before {
+			t.Fatalf("refused changes queued %d messages", after-before)
+		}
+		// A domain blocked between request and verification is refused at verification.
+		c.Do(t, "POST", emailMe, map[string]any{"email": "ada@later.example"}).Want(t, 200)
+		code := e.waitCode(t, "ada@later.example")
+		betaAdmin.Do(t, "POST", domainRestrictions, map[string]any{"domain": "later.example", "type": "BLOCK"}).Want(t, 201)
+		c.Do(t, "POST", emailMeVerify, map[string]any{"email": "ada@later.example", "code": code}).WantError(t, 400, refused)
+		e.Login(t, "ada@example.com", "pw-pw-pw-pw")
+
+		// The vendor's changes obey them too: the email route, and making an additional address primary.
+		vendor.Do(t, "PUT", "/identity/resources/users/v1/"+u.ID+"/email", map[string]any{"email": "ada@blocked.example"}).WantError(t, 400, refused)
+		vendor.Do(t, "POST", "/identity/resources/users/emails/v1/vendor/"+u.ID, map[string]any{"email": "ada@blocked.example", "isVerified": true}).Want(t, 201)
+		vendor.Do(t, "POST", "/identity/resources/users/emails/v1/vendor/"+u.ID+"/primary", map[string]any{"email": "ada@blocked.example"}).WantError(t, 400, refused)
+		e.Login(t, "ada@example.com", "pw-pw-pw-pw")
+		var got user
+		vendor.Do(t, "PUT", "/identity/resources/users/v1/"+u.ID+"/email", map[string]any{"email": "ada@fine.example"}).Want(t, 200).JSON(t, &got)
+		if got.Email != "ada@fine.example" {
+			t.Fatalf("vendor change answered %+v", got)
+		}
 	})
 }

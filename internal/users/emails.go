@@ -291,6 +291,7 @@ func (h *Handler) makeMyEmailPrimary(w http.ResponseWriter, r *http.Request) err
 }
 
 // makeUserEmailPrimary makes one of a user's addresses its primary one, verified or not.
+// Either way the address must pass the email-domain restrictions of the user's accounts.
 func (h *Handler) makeUserEmailPrimary(w http.ResponseWriter, r *http.Request) error {
 	return h.writePrimary(w, r, r.PathValue("userId"), false)
 }
@@ -298,6 +299,9 @@ func (h *Handler) makeUserEmailPrimary(w http.ResponseWriter, r *http.Request) e
 func (h *Handler) writePrimary(w http.ResponseWriter, r *http.Request, userID string, mustBeVerified bool) error {
 	email, err := decodeEmail(r)
 	if err != nil {
+		return err
+	}
+	if err := h.checkEmailDomain(r.Context(), userID, email); err != nil {
 		return err
 	}
 	if err := h.makePrimary(r.Context(), userID, email, mustBeVerified); err != nil {

@@ -124,7 +124,8 @@ func (h *Handler) join(ctx context.Context, tx *store.Tx, u *iam.User, tenantID 
 }
 
 // setUserEmail changes a user's primary email. An address the user already
-// had as an additional one becomes the primary; one any other user has is a 409.
+// had as an additional one becomes the primary; one any other user has is a
+// 409, one the email-domain restrictions of the user's accounts refuse a 400.
 func (h *Handler) setUserEmail(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		Email string `json:"email"`
@@ -136,8 +137,14 @@ func (h *Handler) setUserEmail(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	u, err := h.changeUser(r, r.PathValue("userId"), func(tx *store.Tx, u *iam.User) error {
+	ctx, id := r.Context(), r.PathValue("userId")
+	if _, err := h.scopedUser(r, id); err != nil {
+		return err
+	}
+	if err := h.checkEmailDomain(ctx, id, email); err != nil {
+		return err
+	}
+	u, err := h.updateUser(ctx, id, func(tx *store.Tx, u *iam.User) error {
 		if err := claimEmail(ctx, tx, u.ID, email); err != nil {
 			return err
 		}

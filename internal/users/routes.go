@@ -23,6 +23,8 @@ func (h *Handler) Routes(r *api.Router) {
 	r.Handle("PUT /identity/resources/users/v1/{userId}/superuser", api.Vendor, h.setSuperUser)
 	r.Handle("POST /identity/resources/users/v1/{userId}/lock", api.Vendor, h.lockUser)
 	r.Handle("POST /identity/resources/users/v1/{userId}/unlock", api.Vendor, h.unlockUser)
+	// Public: a locked user has no token; the emailed unlock token is the credential (unlock.go).
+	r.Handle("POST /identity/resources/users/v3/me/unlock", api.Public, h.unlockMe)
 	r.Handle("PUT /identity/resources/users/v1/{userId}/tenant", api.Vendor, h.setUserTenant)
 	r.Handle("POST /identity/resources/users/v1/{userId}/tenant", api.Vendor, h.addUserToTenant)
 	r.Handle("PUT /identity/resources/users/v1/{userId}/email", api.Vendor, h.setUserEmail)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hatchid/hatch/internal/api"
 	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/store"
 )
 
@@ -43,12 +44,17 @@ func (h *Handler) setFlag(w http.ResponseWriter, r *http.Request, field string, 
 }
 
 // lockUser locks a user out of every account and ends all its sessions.
+// The user's unlock links die: only the vendor lifts the vendor's lock.
 func (h *Handler) lockUser(w http.ResponseWriter, r *http.Request) error {
 	var ended []string
+	ctx := r.Context()
 	_, err := h.changeUser(r, r.PathValue("userId"), func(tx *store.Tx, u *iam.User) error {
 		u.Locked = true
+		if err := tx.DeleteCodes(ctx, u.ID, notify.CodeUnlock, ""); err != nil {
+			return err
+		}
 		var err error
-		ended, err = tx.EndUserSessionsExcept(r.Context(), u.ID, "", h.Now())
+		ended, err = tx.EndUserSessionsExcept(ctx, u.ID, "", h.Now())
 		return err
 	})
 	if err != nil {
@@ -60,7 +66,11 @@ func (h *Handler) lockUser(w http.ResponseWriter, r *http.Request) error {
 
 // unlockUser lifts a lock, whether set by the vendor or by failed logins.
 func (h *Handler) unlockUser(w http.ResponseWriter, r *http.Request) error {
-	return h.patchUser(w, r, func(u *iam.User) { u.Locked, u.LockedUntil = false, nil })
+	_, err := h.changeUser(r, r.PathValue("userId"), func(tx *store.Tx, u *iam.User) error { return unlock(r.Context(), tx, u) })
+	if err != nil {
+		return err
+	}
+	return api.NoContent(w)
 }
 
 // disableInTenant stops a user from using the scope tenant and ends its sessions there.

@@ -9,3 +9,13 @@ import (
 func (db *DB) QueryRowForTest(ctx context.Context, q string, args ...any) *sql.Row {
 	return db.r.QueryRowContext(ctx, q, args...)
 }
+
+// MigrateToForTest applies the migrations up to version last, so that a test
+// can write rows as an older Hatch did before migrating the rest.
+func (db *DB) MigrateToForTest(ctx context.Context, last int) error { return db.migrateTo(ctx, last) }
+
+// ExecForTest exposes a raw statement to the package's tests.
+func (db *DB) ExecForTest(ctx context.Context, q string, args ...any) error {
+	_, err := db.w.ExecContext(ctx, q, args...)
+	return err
+}

@@ -65,8 +65,10 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 		var sessionID string
 		var expires int64
 		var clientID sql.NullString
+		var clientAuthenticated bool
 		err := tx.tx.QueryRowContext(ctx, `UPDATE refresh_tokens SET used_at = $2 WHERE hash = $1 AND used_at IS NULL
-			RETURNING session_id, expires_at, client_id`, oldHash, micros(now)).Scan(&sessionID, &expires, &clientID)
+			RETURNING session_id, expires_at, client_id, client_authenticated`, oldHash, micros(now)).
+			Scan(&sessionID, &expires, &clientID, &clientAuthenticated)
 		if errors.Is(err, sql.ErrNoRows) {
 			// Unknown (not found), or spent already — perhaps a moment ago by a
 			// concurrent rotation: a reuse, which revokes the whole session.
@@ -94,9 +96,10 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 		if newExpires.After(s.ExpiresAt) {
 			newExpires = s.ExpiresAt
 		}
-		// The new token belongs to the OAuth client the spent one was issued to.
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at, client_id)
-			VALUES ($1, $2, $3, $4, $5)`, newHash, sessionID, micros(now), micros(newExpires), clientID); err != nil {
+		// The new token belongs to the OAuth client the spent one was issued
+		// to, and needs the client's secret if the spent one did.
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at, client_id, client_authenticated)
+			VALUES ($1, $2, $3, $4, $5, $6)`, newHash, sessionID, micros(now), micros(newExpires), clientID, clientAuthenticated); err != nil {
 			return mapErr(err)
 		}
 		out = s

@@ -92,6 +92,15 @@ func TestApplicationAsOAuthClient(t *testing.T) {
 			t.Fatalf("confidential exchange: %d %v", status, tok)
 		}
 		refresh := tok["refresh_token"].(string)
+		// Its refresh tokens are its own: Frontegg's refresh route, which
+		// checks no client secret, refuses them (and leaves them unspent).
+		s.Anon().Do(t, "POST", "/identity/resources/auth/v1/user/token/refresh", map[string]string{"refreshToken": refresh}).
+			WantError(t, 401, "Session is not valid")
+		status, tok = redeem(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh}}, app.ID+":"+creds.ClientSecret)
+		if status != 200 || tok["refresh_token"] == refresh {
+			t.Fatalf("refresh at /oauth/token: %d %v", status, tok)
+		}
+		refresh = tok["refresh_token"].(string)
 
 		// Redirect URIs are the application's, exactly.
 		for _, uri := range []string{shop, shop + "/auth/cb/", shop + "/login", "https://evil.example.com/oauth/callback"} {

@@ -269,7 +269,7 @@ func (h *Handler) refreshGrant(ctx context.Context, p tokenParams, authed *clien
 	if err != nil {
 		return nil, err
 	}
-	res, err := h.Login.Refresh(ctx, refresh, p["tenantId"])
+	res, err := h.Login.RefreshFor(ctx, owner.ClientID, refresh, p["tenantId"])
 	if err != nil {
 		return nil, grantFailure(err)
 	}

@@ -75,8 +75,14 @@ func TestAuthorizationCodeRedeemedOnce(t *testing.T) {
 		if err := db.AddRefreshToken(ctx, "s2", "pub-1", public, now.Add(time.Hour), now); err != nil {
 			t.Fatal(err)
 		}
+		// Only as the client's: as another's (the environment's here) it is
+		// refused and stays unspent.
+		if _, err := db.RotateRefreshToken(ctx, "app-1", "stray", "", now, now.Add(time.Hour)); !errors.Is(err, iam.ErrNotFound) {
+			t.Fatalf("another client's token rotated: %v", err)
+		}
 		for old, next := range map[string]string{"app-1": "app-2", "pub-1": "pub-2"} {
-			if _, err := db.RotateRefreshToken(ctx, old, next, now, now.Add(time.Hour)); err != nil {
+			c, _ := db.FindRefreshTokenClient(ctx, old)
+			if _, err := db.RotateRefreshToken(ctx, old, next, c.ClientID, now, now.Add(time.Hour)); err != nil {
 				t.Fatal(err)
 			}
 		}

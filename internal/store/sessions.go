@@ -50,12 +50,17 @@ func (tx *Tx) CreateSession(ctx context.Context, s *iam.Session, refreshHash str
 // RotateRefreshToken spends the refresh token oldHash and issues newHash in
 // the same session, in one transaction, and returns the session.
 //
-// It returns iam.ErrNotFound when the token is unknown or expired or its
-// session is revoked or over, and ErrRefreshReused when the token was already
-// spent: then the whole session is revoked before returning, so every token of
-// the family dies. Of two concurrent rotations of one token exactly one
-// succeeds; the other sees ErrRefreshReused.
-func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, now, newExpires time.Time) (*iam.Session, error) {
+// The token must have been issued to the OAuth client clientID ("" for the
+// environment's own logins): a token of another client is refused like an
+// unknown one and stays unspent, so that an application's tokens are
+// refreshed only where its secret and access rules are checked.
+//
+// It returns iam.ErrNotFound when the token is unknown, another client's or
+// expired or its session is revoked or over, and ErrRefreshReused when the
+// token was already spent: then the whole session is revoked before
+// returning, so every token of the family dies. Of two concurrent rotations
+// of one token exactly one succeeds; the other sees ErrRefreshReused.
+func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash, clientID string, now, newExpires time.Time) (*iam.Session, error) {
 	var out *iam.Session
 	reused := false
 	err := db.InTx(ctx, func(tx *Tx) error {
@@ -64,11 +69,11 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 		// insert the next token. A failure below rolls all of it back.
 		var sessionID string
 		var expires int64
-		var clientID sql.NullString
+		var tokenClient sql.NullString
 		var clientAuthenticated bool
 		err := tx.tx.QueryRowContext(ctx, `UPDATE refresh_tokens SET used_at = $2 WHERE hash = $1 AND used_at IS NULL
 			RETURNING session_id, expires_at, client_id, client_authenticated`, oldHash, micros(now)).
-			Scan(&sessionID, &expires, &clientID, &clientAuthenticated)
+			Scan(&sessionID, &expires, &tokenClient, &clientAuthenticated)
 		if errors.Is(err, sql.ErrNoRows) {
 			// Unknown (not found), or spent already — perhaps a moment ago by a
 			// concurrent rotation: a reuse, which revokes the whole session.
@@ -82,8 +87,8 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 		if err != nil {
 			return mapErr(err)
 		}
-		if fromMicros(expires).Before(now) {
-			return iam.ErrNotFound
+		if fromMicros(expires).Before(now) || tokenClient.String != clientID {
+			return iam.ErrNotFound // rolls the spending back
 		}
 		s, err := scanSession(tx.tx.QueryRowContext(ctx, `UPDATE sessions SET last_used_at = $2 WHERE id = $1 RETURNING `+sessionColumns,
 			sessionID, micros(now)))
@@ -99,7 +104,7 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 		// The new token belongs to the OAuth client the spent one was issued
 		// to, and needs the client's secret if the spent one did.
 		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at, client_id, client_authenticated)
-			VALUES ($1, $2, $3, $4, $5, $6)`, newHash, sessionID, micros(now), micros(newExpires), clientID, clientAuthenticated); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6)`, newHash, sessionID, micros(now), micros(newExpires), tokenClient, clientAuthenticated); err != nil {
 			return mapErr(err)
 		}
 		out = s

@@ -2,7 +2,7 @@
 // /usr/bin/chromium, or HATCH_CHROMIUM; never a downloaded build) driven by
 // playwright-core. A tiny application served here on loopback puts its
 // pages behind Hatch's hosted login as any OpenID Connect application would
-// (a registered public client, the code flow with PKCE, state and nonce):
+// (an application used as a public client, the code flow with PKCE, state and nonce):
 // the browser is sent to Hatch's login page, types the credentials with the
 // keyboard, and lands back on the application signed in. A second visit is
 // signed in without seeing the page (the refresh cookie's session).
@@ -112,11 +112,16 @@ describe('hosted login in a real browser (headless Chromium)', { skip: !existsSy
     assert.equal(branding.status, 200, branding.text);
     // The application listens first: its callback URL is what it registers.
     app = await startApp();
-    const registered = await call('POST', '/oauth/resources/clients/v1', {
-      token, body: { name: 'Demo app', type: 'public', redirectUris: [`${app.origin}/callback`], postLogoutRedirectUris: [`${app.origin}/`] },
+    // Registered as an application, whose id is its client id.
+    const registered = await call('POST', '/applications/resources/applications/v1', {
+      token,
+      body: {
+        name: 'Demo app', appURL: app.origin, loginURL: `${app.origin}/login`,
+        redirectURLs: [`${app.origin}/callback`], logoutURLs: [`${app.origin}/`],
+      },
     });
     assert.equal(registered.status, 201, registered.text);
-    app.setClient(registered.json.clientId);
+    app.setClient(registered.json.id);
 
     const { chromium } = await import('playwright-core');
     profileDir = mkdtempSync(join(tmpdir(), 'hatch-chromium-'));

@@ -114,6 +114,8 @@ type deps struct {
 func domainHandlers(d *deps) []routable {
 	authn := &auth.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Hasher: d.hasher, Notifier: d.notifier, Settings: d.settings,
 		Captcha: d.captcha, Passwords: d.passwords, Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now, Audit: d.audit, Sources: d.sources}
+	// The vendor's applications are the hosted login's registered OAuth clients.
+	apps := &applications.Handler{DB: d.db, Scope: d.scope, Sealer: d.sealer, VendorID: d.env.clientID, Now: d.now}
 	return []routable{
 		authn,
 		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Passwords: d.passwords, Domains: d.domains, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now,
@@ -128,7 +130,7 @@ func domainHandlers(d *deps) []routable {
 			HTTP: d.httpClient, Now: d.now},
 		&rbac.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now, Log: d.log},
 		&groups.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},
-		&applications.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},
+		apps,
 		&subaccounts.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},
 		&delegation.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Authn: d.authn, Now: d.now, Log: d.log},
 		&emailpolicy.Handler{DB: d.db, Now: d.now},
@@ -151,7 +153,7 @@ func domainHandlers(d *deps) []routable {
 		// codes (factors.PageMFA). SSO is not wired to the page yet: it shows
 		// no SSO redirect or social buttons.
 		&oauth.Handler{MFA: factors.PageMFA{Factors: d.factors}, DB: d.db, Login: d.login, Cookies: d.cookies, Issuer: d.issuer, Tokens: d.authn, Revocations: d.revocations,
-			Settings: d.settings, Audit: d.audit, Accounts: authn, BaseURL: d.cfg.BaseURL, ClientID: d.env.clientID,
+			Settings: d.settings, Audit: d.audit, Accounts: authn, Applications: apps, BaseURL: d.cfg.BaseURL, ClientID: d.env.clientID,
 			APIKeyHash: d.env.apiKeyHash, SecretKey: d.env.secretKey, Log: d.log, Now: d.now},
 	}
 }

@@ -17,10 +17,10 @@ var operational = map[string]bool{
 }
 
 // hatchOwn are Hatch's own routes of the hosted login (package oauth; README
-// "Hosted login"): OpenID Connect's, the login page's forms, registered OAuth
-// clients, the page's branding, and the parts of Terraform's hosted-login
-// configuration the catalog names only in passing (activate, deactivate,
-// deleting a redirect URI).
+// "Hosted login"): OpenID Connect's, the login page's forms, the page's
+// branding, and the parts of Terraform's hosted-login configuration the
+// catalog names only in passing (activate, deactivate, deleting a redirect
+// URI).
 var hatchOwn = map[string]bool{
 	"GET /oauth/userinfo": true, "POST /oauth/userinfo": true, "GET /.well-known/openid-configuration": true,
 	"POST /oauth/authorize": true,
@@ -28,10 +28,7 @@ var hatchOwn = map[string]bool{
 	"GET /oauth/forgot-password": true, "POST /oauth/forgot-password": true, "GET /oauth/signup": true, "POST /oauth/signup": true,
 	"POST /oauth/resources/configurations/v1/activate": true, "POST /oauth/resources/configurations/v1/deactivate": true,
 	"DELETE /oauth/resources/configurations/v1/redirect-uri/{id}": true,
-	"POST /oauth/resources/clients/v1":                            true, "GET /oauth/resources/clients/v1": true,
-	"GET /oauth/resources/clients/v1/{clientId}": true, "PATCH /oauth/resources/clients/v1/{clientId}": true,
-	"DELETE /oauth/resources/clients/v1/{clientId}": true, "POST /oauth/resources/clients/v1/{clientId}/secret": true,
-	"GET /oauth/resources/login-page/v1": true, "PUT /oauth/resources/login-page/v1": true,
+	"GET /oauth/resources/login-page/v1":                          true, "PUT /oauth/resources/login-page/v1": true,
 }
 
 // TestRoutesMatchFronteggSpec checks that every route Hatch registers is one

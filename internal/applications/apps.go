@@ -14,6 +14,7 @@ import (
 
 	"github.com/hatchid/hatch/internal/api"
 	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/store"
 )
 
@@ -37,6 +38,9 @@ type appJSON struct {
 	Metadata              json.RawMessage `json:"metadata"`
 	AppHost               string          `json:"appHost"`
 	AllowDCR              bool            `json:"allowDcr"`
+	// Hatch's additions: the application as an OAuth client (oauth_clients.go).
+	RedirectURLs []string `json:"redirectURLs"`
+	LogoutURLs   []string `json:"logoutURLs"`
 }
 
 func (h *Handler) app(a *iam.Application) appJSON {
@@ -47,7 +51,15 @@ func (h *Handler) app(a *iam.Application) appJSON {
 	return appJSON{ID: a.ID, VendorID: h.VendorID, AccessType: a.AccessType, AppURL: a.AppURL, LoginURL: a.LoginURL,
 		IsDefault: a.IsDefault, IsActive: a.IsActive, Name: a.Name, LogoURL: a.LogoURL, CreatedAt: a.CreatedAt,
 		UpdatedAt: a.UpdatedAt, Type: a.Type, FrontendStack: a.FrontendStack, Description: a.Description,
-		IntegrationFinishedAt: a.IntegrationFinishedAt, Metadata: meta, AppHost: a.AppHost, AllowDCR: a.AllowDCR}
+		IntegrationFinishedAt: a.IntegrationFinishedAt, Metadata: meta, AppHost: a.AppHost, AllowDCR: a.AllowDCR,
+		RedirectURLs: orEmpty(a.RedirectURLs), LogoutURLs: orEmpty(a.LogoutURLs)}
+}
+
+func orEmpty(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
 }
 
 // The values the enum fields of applications take.
@@ -119,6 +131,8 @@ type appInput struct {
 	Metadata      json.RawMessage `json:"metadata"`
 	AppHost       *string         `json:"appHost"`
 	AllowDCR      *bool           `json:"allowDcr"`
+	RedirectURLs  *[]string       `json:"redirectURLs"`
+	LogoutURLs    *[]string       `json:"logoutURLs"`
 }
 
 // apply copies the fields that are set onto a, checking each.
@@ -162,6 +176,19 @@ func (in appInput) apply(a *iam.Application) error {
 	}
 	if in.AppHost != nil {
 		a.AppHost = strings.TrimSpace(*in.AppHost)
+	}
+	for _, f := range []struct {
+		name string
+		in   *[]string
+		dst  *[]string
+	}{{"redirectURLs", in.RedirectURLs, &a.RedirectURLs}, {"logoutURLs", in.LogoutURLs, &a.LogoutURLs}} {
+		if f.in == nil {
+			continue
+		}
+		if err := policy.CheckRedirectURIs(f.name, *f.in); err != nil {
+			return err
+		}
+		*f.dst = *f.in
 	}
 	if len(in.Metadata) > 0 && string(in.Metadata) != "null" {
 		var obj map[string]any

@@ -2,8 +2,8 @@ package applications
 
 import "github.com/hatchid/hatch/internal/api"
 
-// Routes registers the package's routes. Applications and their account
-// assignments are the vendor's to change; users may read the applications
+// Routes registers the package's routes. Applications, their credentials,
+// clients and account assignments are the vendor's to change; users may read the applications
 // and assignments of their own account (with fe.account-settings.read.app),
 // and manage which of its users use which application.
 func (h *Handler) Routes(r *api.Router) {
@@ -13,6 +13,16 @@ func (h *Handler) Routes(r *api.Router) {
 	r.Handle("GET /applications/resources/applications/v1/{id}", api.Vendor, h.getApp)
 	r.Handle("PATCH /applications/resources/applications/v1/{id}", api.Vendor, h.updateApp)
 	r.Handle("DELETE /applications/resources/applications/v1/{id}", api.Vendor, h.deleteApp)
+
+	// The applications as OAuth clients: credentials.go, app_clients.go.
+	r.Handle("GET /applications/resources/applications/v1/credentials/{appId}", api.Vendor, h.getCredentials)
+	r.Handle("POST /applications/resources/applications/v1/credentials/regenerate", api.Vendor, h.regenerateClientSecret)
+	r.Handle("POST /applications/resources/applications/v1/credentials/shared/regenerate", api.Vendor, h.regenerateSharedSecret)
+	r.Handle("POST /applications/application-clients", api.Vendor, h.createAppClient)
+	r.Handle("GET /applications/application-clients/app/{appId}", api.Vendor, h.listAppClients)
+	r.Handle("GET /applications/application-clients/{id}", api.Vendor, h.getAppClient)
+	r.Handle("PATCH /applications/application-clients/{id}", api.Vendor, h.updateAppClient)
+	r.Handle("DELETE /applications/application-clients/{id}", api.Vendor, h.deleteAppClient)
 
 	r.Handle("GET /applications/resources/applications/tenant-assignments/v1", api.SelfService.Can("fe.account-settings.read.app"), h.listTenantAssignments)
 	r.Handle("GET /applications/resources/applications/tenant-assignments/v2", api.SelfService.Can("fe.account-settings.read.app"), h.listTenantAssignmentsV2)

@@ -66,8 +66,27 @@ type Application struct {
 	AppHost               string
 	AllowDCR              bool
 	IntegrationFinishedAt *time.Time
-	CreatedAt             time.Time
-	UpdatedAt             time.Time
+	// RedirectURLs and LogoutURLs are the exact redirect and post-logout
+	// redirect URLs the application allows as an OAuth client, besides
+	// those its AppURL and LoginURL imply.
+	RedirectURLs []string
+	LogoutURLs   []string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// OAuthClient is a client of the hosted login's OAuth endpoints that the
+// vendor registered: an application (its id is the client id) or one of
+// its application clients.
+type OAuthClient struct {
+	ID     string // the client_id
+	AppID  string // the application it signs users in to
+	Active bool
+	// Secret is the client secret in the clear, opened from its sealed form
+	// only to be compared; "" when the client has none yet.
+	Secret       string
+	RedirectURIs []string // matched exactly
+	LogoutURIs   []string // post-logout redirect URIs, matched exactly
 }
 
 // Sub-account access types: how an account's members reach its sub-accounts.

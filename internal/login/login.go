@@ -365,9 +365,17 @@ func pickTenantOf(u *iam.User, ms []iam.Membership, want string) ([]string, stri
 	return ids, ids[0], nil
 }
 
-// Refresh rotates a refresh token and issues new tokens for its session,
-// moving the session to tenantID when it is set and the user belongs to it.
+// Refresh rotates a refresh token of the environment's own logins and
+// issues new tokens for its session, moving the session to tenantID when it
+// is set and the user belongs to it. A token issued to an OAuth client
+// answers ErrSessionInvalid: it is refreshed through RefreshFor.
 func (s *Service) Refresh(ctx context.Context, refresh, tenantID string) (*Result, error) {
+	return s.RefreshFor(ctx, "", refresh, tenantID)
+}
+
+// RefreshFor is Refresh for a token issued to the OAuth client clientID
+// (Branch); a token of another client answers ErrSessionInvalid.
+func (s *Service) RefreshFor(ctx context.Context, clientID, refresh, tenantID string) (*Result, error) {
 	if refresh == "" {
 		return nil, ErrSessionInvalid
 	}
@@ -383,7 +391,7 @@ func (s *Service) Refresh(ctx context.Context, refresh, tenantID string) (*Resul
 	core.DefaultTokenExpiration = rules.AccessTTL(core)
 	next, nextHash := token.NewRefreshToken()
 	nextExp := now.Add(rules.RefreshTTL(core))
-	sess, err := s.DB.RotateRefreshToken(ctx, hashOf(refresh), nextHash, now, nextExp)
+	sess, err := s.DB.RotateRefreshToken(ctx, hashOf(refresh), nextHash, clientID, now, nextExp)
 	switch {
 	case errors.Is(err, store.ErrRefreshReused):
 		if old, ferr := s.DB.FindSessionByRefreshToken(ctx, hashOf(refresh)); ferr == nil {

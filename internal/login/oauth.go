@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/store"
 	"github.com/hatchid/hatch/internal/token"
 )
 
@@ -50,12 +51,12 @@ func (s *Service) Current(ctx context.Context, refresh string) (*iam.Session, *i
 }
 
 // Branch issues tokens for the live session sessionID with a refresh token
-// of its own, issued to clientID, beside the tokens the session already has:
+// of its own, issued to client, beside the tokens the session already has:
 // an application redeeming an authorization code gets its own refresh token,
 // while the browser keeps the refresh cookie of the same session. The
 // session's rules apply as at a refresh (timeouts, IP rules, membership of
 // its account). A session that cannot go on answers ErrSessionInvalid.
-func (s *Service) Branch(ctx context.Context, sessionID, clientID string) (*Result, error) {
+func (s *Service) Branch(ctx context.Context, sessionID string, client store.RefreshClient) (*Result, error) {
 	core, err := s.Settings.Core(ctx)
 	if err != nil {
 		return nil, err
@@ -92,7 +93,7 @@ func (s *Service) Branch(ctx context.Context, sessionID, clientID string) (*Resu
 	}
 	refresh, refreshHash := token.NewRefreshToken()
 	refreshExp := minTime(now.Add(rules.RefreshTTL(core)), sess.ExpiresAt)
-	if err := s.DB.AddRefreshToken(ctx, sess.ID, refreshHash, clientID, refreshExp, now); errors.Is(err, iam.ErrNotFound) {
+	if err := s.DB.AddRefreshToken(ctx, sess.ID, refreshHash, client, refreshExp, now); errors.Is(err, iam.ErrNotFound) {
 		return nil, ErrSessionInvalid
 	} else if err != nil {
 		return nil, err

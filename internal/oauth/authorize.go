@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/secure"
 	"github.com/hatchid/hatch/internal/store"
@@ -69,9 +70,15 @@ func (h *Handler) redirectError(w http.ResponseWriter, r *http.Request, req *aut
 }
 
 // issueCode stores a code for req proving the login of session sessionID
-// (of userID) and returns the
-// redirect URI carrying it, the state and the issuer (RFC 9207).
+// (of userID) and returns the redirect URI carrying it, the state and the
+// issuer (RFC 9207). A user the application does not admit in the session's
+// account (applications' access rules) gets no code: the redirect URI then
+// carries access_denied.
 func (h *Handler) issueCode(ctx context.Context, req *authRequest, sessionID, userID string) (string, error) {
+	if denied, err := h.accessDenied(ctx, req.ClientID, sessionID, userID); err != nil || denied != "" {
+		return withParams(req.RedirectURI, url.Values{"error": {"access_denied"}, "error_description": {denied},
+			"state": {req.State}, "iss": {h.BaseURL}}), err
+	}
 	code := secure.RandomToken(32)
 	now := h.Now()
 	err := h.DB.CreateAuthorizationCode(ctx, &store.AuthorizationCode{Hash: secure.HashToken(code), ClientID: req.ClientID,
@@ -81,4 +88,30 @@ func (h *Handler) issueCode(ctx context.Context, req *authRequest, sessionID, us
 		return "", err
 	}
 	return withParams(req.RedirectURI, url.Values{"code": {code}, "state": {req.State}, "iss": {h.BaseURL}}), nil
+}
+
+// accessDenied returns why the user of session sessionID may not use the
+// application of client clientID in the session's account, or "" when it
+// may (and always for the environment's client).
+func (h *Handler) accessDenied(ctx context.Context, clientID, sessionID, userID string) (string, error) {
+	if clientID == h.ClientID {
+		return "", nil
+	}
+	c, err := h.findClient(ctx, clientID)
+	if errors.Is(err, errUnknownClient) { // deleted since the request was checked
+		return "", &pageError{http.StatusBadRequest, "The application that sent you here is no longer registered."}
+	}
+	if err != nil {
+		return "", err
+	}
+	sess, err := h.DB.FindSession(ctx, sessionID)
+	if err != nil {
+		return "", err
+	}
+	err = h.checkAccess(ctx, c, userID, sess.TenantID)
+	var ie *iam.Error
+	if errors.As(err, &ie) && ie.Kind == iam.KindForbidden {
+		return ie.Message, nil
+	}
+	return "", err
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hatchid/hatch/internal/api"
 	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/store"
 )
 
@@ -104,7 +105,7 @@ func (h *Handler) saveHosted(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if req.PostLogoutRedirectURIs != nil {
-		if err := checkURIs("postLogoutRedirectUris", *req.PostLogoutRedirectURIs); err != nil {
+		if err := policy.CheckRedirectURIs("postLogoutRedirectUris", *req.PostLogoutRedirectURIs); err != nil {
 			return err
 		}
 	}
@@ -162,7 +163,7 @@ func (h *Handler) addRedirectURI(w http.ResponseWriter, r *http.Request) error {
 	if req.RedirectURI == "" {
 		return iam.Invalid("redirectUri is required")
 	}
-	if err := checkRedirectURI("redirectUri", req.RedirectURI); err != nil {
+	if err := policy.CheckRedirectURI("redirectUri", req.RedirectURI); err != nil {
 		return err
 	}
 	added := redirectURI{ID: uuid.NewString(), RedirectURI: req.RedirectURI}
@@ -170,8 +171,8 @@ func (h *Handler) addRedirectURI(w http.ResponseWriter, r *http.Request) error {
 		if slices.ContainsFunc(c.RedirectURIs, func(u redirectURI) bool { return u.RedirectURI == req.RedirectURI }) {
 			return iam.Conflict("redirectUri is already allowed")
 		}
-		if len(c.RedirectURIs) >= maxURIs {
-			return iam.Invalid("at most %d redirect URIs are allowed", maxURIs)
+		if len(c.RedirectURIs) >= policy.MaxRedirectURIs {
+			return iam.Invalid("at most %d redirect URIs are allowed", policy.MaxRedirectURIs)
 		}
 		c.RedirectURIs = append(c.RedirectURIs, added)
 		return nil

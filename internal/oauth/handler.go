@@ -29,11 +29,15 @@ type Handler struct {
 	BaseURL     string   // the public URL: the OpenID issuer
 	ClientID    string   // the environment's client id: its own OAuth client
 	APIKeyHash  string   // SHA-256 of the environment's API key: that client's secret
-	// SecretKey is the environment's secret: it keys the hashes of client
-	// secrets and signs the page's authorization tickets and CSRF tokens.
+	// SecretKey is the environment's secret: it signs the page's
+	// authorization tickets and CSRF tokens.
 	SecretKey []byte
 	Log       *slog.Logger
 	Now       func() time.Time
+
+	// Applications are the registered clients (clients.go); nil: only the
+	// environment's own.
+	Applications Applications
 }
 
 // Accounts is what the login page asks of the authentication routes (package

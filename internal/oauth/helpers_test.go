@@ -121,14 +121,26 @@ func (b *browser) signIn(t *testing.T, authorizeURL, email, password string) *ur
 	return r.Location
 }
 
-// registerClient registers an OAuth client and returns its id and secret.
-func registerClient(t *testing.T, s *apitest.Server, typ string, redirects ...string) (string, string) {
+// appURL is the URL of the applications the tests register.
+const appURL = "https://app.example.com"
+
+// registerApp creates an application through the vendor API with the given
+// redirect URLs, and returns its client id (the application's id) and its
+// client secret (from its credentials).
+func registerApp(t *testing.T, s *apitest.Server, redirects ...string) (string, string) {
 	t.Helper()
-	var out struct{ ClientID, ClientSecret string }
-	s.Vendor(t).Do(t, "POST", "/oauth/resources/clients/v1", map[string]any{
-		"name": "Test app", "type": typ, "redirectUris": redirects, "postLogoutRedirectUris": []string{"https://app.example.com/bye"},
-	}).Want(t, 201).JSON(t, &out)
-	return out.ClientID, out.ClientSecret
+	v := s.Vendor(t)
+	var app struct{ ID string }
+	v.Do(t, "POST", "/applications/resources/applications/v1", map[string]any{
+		"name": "Test app", "appURL": appURL, "loginURL": appURL + "/login", "redirectURLs": redirects,
+		"logoutURLs": []string{appURL + "/bye"},
+	}).Want(t, 201).JSON(t, &app)
+	var creds struct{ ClientSecret, SharedSecret string }
+	v.Do(t, "GET", "/applications/resources/applications/v1/credentials/"+app.ID, nil).Want(t, 200).JSON(t, &creds)
+	if app.ID == "" || len(creds.ClientSecret) < 40 {
+		t.Fatalf("application %q with secret %q", app.ID, creds.ClientSecret)
+	}
+	return app.ID, creds.ClientSecret
 }
 
 // seedUser makes an account with a verified user who has a password.

@@ -65,16 +65,12 @@ func TestMFAStepAndSSO(t *testing.T) {
 		ctx := context.Background()
 		now := time.Now()
 		const redirect = "https://app.example.com/cb"
-		if err := db.CreateOAuthClient(ctx, &store.OAuthClient{ClientID: "app", Name: "App", RedirectURIs: []string{redirect},
-			CreatedAt: now, UpdatedAt: now}); err != nil {
-			t.Fatal(err)
-		}
 		sess := &iam.Session{ID: "sess-1", UserID: "user-1", TenantID: "t", AuthTime: now, CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(time.Hour)}
 		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateSession(ctx, sess, "hash", now.Add(time.Hour)) }); err != nil {
 			t.Fatal(err)
 		}
 		h := &Handler{DB: db, Settings: &policy.Settings{DB: db, Now: time.Now}, Cookies: &login.Cookies{ClientID: "env"},
-			Accounts: challengedAccounts{}, MFA: codeMFA{sess}, SSO: domainSSO{}, BaseURL: "https://hatch.example", ClientID: "env",
+			Accounts: challengedAccounts{}, MFA: codeMFA{sess}, SSO: domainSSO{}, Applications: oneApp{"app", redirect}, BaseURL: "https://hatch.example", ClientID: "env",
 			SecretKey: []byte("0123456789abcdef0123456789abcdef"), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now}
 		q := url.Values{"response_type": {"code"}, "client_id": {"app"}, "redirect_uri": {redirect}, "state": {"s1"}, "scope": {"openid"}}
 		w := httptest.NewRecorder()

@@ -16,8 +16,9 @@ import (
 // TestStandardRelyingParty drives Hatch with coreos/go-oidc and
 // golang.org/x/oauth2, as any Go application behind the hosted login would:
 // discovery, the code flow with PKCE (the login form driven as a browser
-// would), ID-token verification with nonce, userinfo and refresh — for a
-// public client and for a confidential one.
+// would), ID-token verification with nonce, userinfo and refresh — for an
+// application used as a public client (PKCE alone) and as a confidential one
+// (PKCE and the client secret of its credentials).
 func TestStandardRelyingParty(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
@@ -29,7 +30,10 @@ func TestStandardRelyingParty(t *testing.T) {
 		const redirect = "https://app.example.com/callback"
 		for _, typ := range []string{"public", "confidential"} {
 			t.Run(typ, func(t *testing.T) {
-				clientID, secret := registerClient(t, s, typ, redirect)
+				clientID, secret := registerApp(t, s, redirect)
+				if typ == "public" {
+					secret = ""
+				}
 				cfg := oauth2.Config{ClientID: clientID, ClientSecret: secret, Endpoint: provider.Endpoint(), RedirectURL: redirect,
 					Scopes: []string{oidc.ScopeOpenID, "email", "profile"}}
 				verifier := oauth2.GenerateVerifier()

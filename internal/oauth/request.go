@@ -95,8 +95,10 @@ func (h *Handler) parseAuthorize(ctx context.Context, q url.Values) (*client, *a
 		return bad("invalid_request", "response_type is required")
 	case rt != "code":
 		return bad("unsupported_response_type", "response_type must be code")
-	case !c.Active:
+	case !c.Active && c.Environment:
 		return bad("unauthorized_client", "The hosted login is not active for this environment")
+	case !c.Active:
+		return bad("unauthorized_client", "The application is not active")
 	case q.Get("request") != "":
 		return bad("request_not_supported", "request objects are not supported")
 	case q.Get("request_uri") != "":
@@ -110,8 +112,6 @@ func (h *Handler) parseAuthorize(ctx context.Context, q url.Values) (*client, *a
 	switch {
 	case req.CodeChallenge == "" && method != "":
 		return bad("invalid_request", "code_challenge_method without code_challenge")
-	case req.CodeChallenge == "" && c.Public:
-		return bad("invalid_request", "code_challenge is required: this client must use PKCE with S256")
 	case req.CodeChallenge != "" && method != "S256":
 		// RFC 7636 makes plain the default; Hatch accepts S256 only, so a
 		// challenge is never the verifier itself.

@@ -37,14 +37,6 @@ func (h *Handler) Routes(r *api.Router) {
 	r.Handle("POST /oauth/resources/configurations/v1/redirect-uri", api.Vendor, h.addRedirectURI)
 	r.Handle("DELETE /oauth/resources/configurations/v1/redirect-uri/{id}", api.Vendor, h.deleteRedirectURI)
 
-	// Registered applications (Hatch's own): clients.go.
-	r.Handle("POST /oauth/resources/clients/v1", api.Vendor, h.createClient)
-	r.Handle("GET /oauth/resources/clients/v1", api.Vendor, h.listClients)
-	r.Handle("GET /oauth/resources/clients/v1/{clientId}", api.Vendor, h.getClient)
-	r.Handle("PATCH /oauth/resources/clients/v1/{clientId}", api.Vendor, h.updateClient)
-	r.Handle("DELETE /oauth/resources/clients/v1/{clientId}", api.Vendor, h.deleteClient)
-	r.Handle("POST /oauth/resources/clients/v1/{clientId}/secret", api.Vendor, h.newSecret)
-
 	// The login page's look (Hatch's own): branding.go.
 	r.Handle("GET /oauth/resources/login-page/v1", api.Vendor, h.getBranding)
 	r.Handle("PUT /oauth/resources/login-page/v1", api.Vendor, h.putBranding)

@@ -12,70 +12,6 @@ import (
 	"github.com/hatchid/hatch/internal/login"
 )
 
-func TestClientRegistration(t *testing.T) {
-	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
-		v := s.Vendor(t)
-		var created struct {
-			ClientID, ClientSecret, Type, Name string
-			RedirectURIs                       []string `json:"redirectUris"`
-		}
-		v.Do(t, "POST", "/oauth/resources/clients/v1", map[string]any{"name": "Shop", "type": "confidential",
-			"redirectUris": []string{"https://shop.example.com/cb", "http://localhost:3000/cb", "com.example.shop:/cb"}}).Want(t, 201).JSON(t, &created)
-		if created.ClientID == "" || len(created.ClientSecret) < 40 || created.Type != "confidential" || len(created.RedirectURIs) != 3 {
-			t.Fatalf("created %+v", created)
-		}
-		got := v.Do(t, "GET", "/oauth/resources/clients/v1/"+created.ClientID, nil).Want(t, 200).Map(t)
-		if _, leaked := got["clientSecret"]; leaked || got["name"] != "Shop" {
-			t.Fatalf("get %v", got)
-		}
-		var list []map[string]any
-		v.Do(t, "GET", "/oauth/resources/clients/v1", nil).Want(t, 200).JSON(t, &list)
-		if len(list) != 1 {
-			t.Fatalf("list %v", list)
-		}
-		patched := v.Do(t, "PATCH", "/oauth/resources/clients/v1/"+created.ClientID, map[string]any{"name": "Shop 2",
-			"postLogoutRedirectUris": []string{"https://shop.example.com/"}}).Want(t, 200).Map(t)
-		if patched["name"] != "Shop 2" || len(patched["redirectUris"].([]any)) != 3 || len(patched["postLogoutRedirectUris"].([]any)) != 1 {
-			t.Fatalf("patched %v", patched)
-		}
-
-		for name, c := range map[string]struct {
-			body any
-			msg  string
-		}{
-			"no name":       {map[string]any{"type": "public", "redirectUris": []string{"https://a.example/cb"}}, "name is required"},
-			"bad type":      {map[string]any{"name": "x", "type": "spa", "redirectUris": []string{"https://a.example/cb"}}, "type must be one of"},
-			"no redirects":  {map[string]any{"name": "x", "type": "public"}, "redirectUris must list"},
-			"http":          {map[string]any{"name": "x", "type": "public", "redirectUris": []string{"http://a.example/cb"}}, "redirectUris must be"},
-			"wildcard":      {map[string]any{"name": "x", "type": "public", "redirectUris": []string{"https://*.example/cb"}}, "redirectUris must be"},
-			"fragment":      {map[string]any{"name": "x", "type": "public", "redirectUris": []string{"https://a.example/cb#x"}}, "redirectUris must be"},
-			"relative":      {map[string]any{"name": "x", "type": "public", "redirectUris": []string{"/cb"}}, "redirectUris must be"},
-			"javascript":    {map[string]any{"name": "x", "type": "public", "redirectUris": []string{"javascript:alert(1)"}}, "redirectUris must be"},
-			"twice":         {map[string]any{"name": "x", "type": "public", "redirectUris": []string{"https://a.example/cb", "https://a.example/cb"}}, "twice"},
-			"bad logout":    {map[string]any{"name": "x", "type": "public", "redirectUris": []string{"https://a.example/cb"}, "postLogoutRedirectUris": []string{"ftp://x"}}, "postLogoutRedirectUris must be"},
-			"wrong type":    {map[string]any{"name": 5}, "name must be of type string"},
-			"not json body": {"{", "not valid JSON"},
-		} {
-			t.Run(name, func(t *testing.T) { v.Do(t, "POST", "/oauth/resources/clients/v1", c.body).WantError(t, 400, c.msg) })
-		}
-		v.Do(t, "PATCH", "/oauth/resources/clients/v1/"+created.ClientID, map[string]any{"redirectUris": []string{}}).WantError(t, 400, "redirectUris must list")
-		v.Do(t, "GET", "/oauth/resources/clients/v1/nope", nil).WantError(t, 404, "OAuth client not found")
-		v.Do(t, "PATCH", "/oauth/resources/clients/v1/nope", map[string]any{"name": "x"}).WantError(t, 404, "OAuth client not found")
-		v.Do(t, "POST", "/oauth/resources/clients/v1/nope/secret", nil).WantError(t, 404, "OAuth client not found")
-		public, _ := registerClient(t, s, "public", "https://a.example/cb")
-		v.Do(t, "POST", "/oauth/resources/clients/v1/"+public+"/secret", nil).WantError(t, 400, "public client has no secret")
-
-		// Vendors only.
-		seedUser(t, s, "ada@example.com")
-		user, _ := s.Login(t, "ada@example.com", password)
-		user.Do(t, "GET", "/oauth/resources/clients/v1", nil).Want(t, 403)
-		s.Anon().Do(t, "POST", "/oauth/resources/clients/v1", map[string]any{}).Want(t, 401)
-
-		v.Do(t, "DELETE", "/oauth/resources/clients/v1/"+created.ClientID, nil).Want(t, 200)
-		v.Do(t, "DELETE", "/oauth/resources/clients/v1/"+created.ClientID, nil).WantError(t, 404, "OAuth client not found")
-	})
-}
-
 func TestEnvironmentClientConfiguration(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		v := s.Vendor(t)
@@ -197,7 +133,7 @@ func TestSilentRefreshAndUserinfo(t *testing.T) {
 func TestForgotPasswordAndSignUpPages(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
-		clientID, _ := registerClient(t, s, "public", redirect)
+		clientID, _ := registerApp(t, s, redirect)
 		b := newBrowser(s)
 		form := b.get(t, authorizeURL(clientID, withPKCE(nil))).want(t, 200).hidden()
 		ticket := form.Get("ticket")
@@ -262,7 +198,7 @@ func TestForgotPasswordAndSignUpPages(t *testing.T) {
 func TestLoginPageErrorsAndBranding(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
-		clientID, _ := registerClient(t, s, "public", redirect)
+		clientID, _ := registerApp(t, s, redirect)
 		v := s.Vendor(t)
 		v.Do(t, "PUT", "/oauth/resources/login-page/v1", map[string]string{"appName": "Acme <Portal>", "primaryColor": "#0b6e4f",
 			"logoUrl": "https://cdn.example.com/logo.png"}).Want(t, 200)
@@ -328,7 +264,7 @@ func TestLoginPageErrorsAndBranding(t *testing.T) {
 func TestLoginFormIsRateLimitedPerEmail(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
-		clientID, _ := registerClient(t, s, "public", redirect)
+		clientID, _ := registerApp(t, s, redirect)
 		b := newBrowser(s)
 		f := b.get(t, authorizeURL(clientID, withPKCE(nil))).want(t, 200).hidden()
 		f.Set("email", "ADA@example.com")

@@ -77,7 +77,7 @@ func codeFor(t *testing.T, s *apitest.Server, b *browser, clientID string) (stri
 
 func TestRedirectURIsMatchExactly(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
-		clientID, _ := registerClient(t, s, "public", redirect, "https://app.example.com/other?tab=1")
+		clientID, _ := registerApp(t, s, redirect, "https://app.example.com/other?tab=1")
 		_, challenge := pkce()
 		b := newBrowser(s)
 		for _, uri := range []string{
@@ -107,11 +107,10 @@ func TestRedirectURIsMatchExactly(t *testing.T) {
 func TestPKCERequiredAndPlainRefused(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
-		clientID, _ := registerClient(t, s, "public", redirect)
+		clientID, _ := registerApp(t, s, redirect)
 		verifier, challenge := pkce()
 		b := newBrowser(s)
 		for name, params := range map[string]map[string]string{
-			"no challenge":           {},
 			"plain":                  {"code_challenge": verifier, "code_challenge_method": "plain"},
 			"method left out":        {"code_challenge": challenge},
 			"method without":         {"code_challenge_method": "S256"},
@@ -137,13 +136,20 @@ func TestPKCERequiredAndPlainRefused(t *testing.T) {
 				t.Errorf("%s: %d %v", name, status, m)
 			}
 		}
+		// Without a challenge the code is the confidential flow's: it is
+		// redeemed only with the client's secret.
+		back := newBrowser(s).signIn(t, authorizeURL(clientID, nil), "ada@example.com", password)
+		f := url.Values{"grant_type": {"authorization_code"}, "code": {back.Query().Get("code")}, "redirect_uri": {redirect}, "client_id": {clientID}}
+		if status, m := tokenForm(t, s, f); status != 401 || m["error"] != "invalid_client" {
+			t.Errorf("code without PKCE, without secret: %d %v", status, m)
+		}
 	})
 }
 
 func TestCodesAreSingleUseAndShortLived(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
-		clientID, _ := registerClient(t, s, "public", redirect)
+		clientID, _ := registerApp(t, s, redirect)
 		b := newBrowser(s)
 		code, verifier := codeFor(t, s, b, clientID)
 		form := codeGrant(clientID, code, verifier)
@@ -174,7 +180,7 @@ func TestCodesAreSingleUseAndShortLived(t *testing.T) {
 		}
 
 		// The redirect URI must be the request's; the client the code's.
-		other, _ := registerClient(t, s, "public", redirect)
+		other, _ := registerApp(t, s, redirect)
 		for name, change := range map[string]url.Values{
 			"other redirect_uri": {"redirect_uri": {"https://app.example.com/elsewhere"}},
 			"other client":       {"client_id": {other}},
@@ -194,7 +200,7 @@ func TestCodesAreSingleUseAndShortLived(t *testing.T) {
 func TestConfidentialClientAuthentication(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
-		clientID, secret := registerClient(t, s, "confidential", redirect)
+		clientID, secret := registerApp(t, s, redirect)
 		b := newBrowser(s)
 		b.signIn(t, authorizeURL(clientID, nil), "ada@example.com", password)
 		codeAt := func() string { // signed in: each request gets a code at once
@@ -227,14 +233,26 @@ func TestConfidentialClientAuthentication(t *testing.T) {
 		if status, m := tokenForm(t, s, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {m["refresh_token"].(string)}}); status != 401 {
 			t.Fatalf("refresh without secret: %d %v", status, m)
 		}
-		// A new secret replaces the old one.
+		// A regenerated secret replaces the old one, for codes and for the
+		// refresh tokens issued with the old one.
 		var rotated struct{ ClientSecret string }
-		s.Vendor(t).Do(t, "POST", "/oauth/resources/clients/v1/"+clientID+"/secret", nil).Want(t, 201).JSON(t, &rotated)
+		s.Vendor(t).Do(t, "POST", "/applications/resources/applications/v1/credentials/regenerate", map[string]string{"appId": clientID}).
+			Want(t, 201).JSON(t, &rotated)
+		if rotated.ClientSecret == "" || rotated.ClientSecret == secret {
+			t.Fatalf("regenerated secret %q", rotated.ClientSecret)
+		}
 		f = base(codeAt())
 		f.Set("client_id", clientID)
 		f.Set("client_secret", secret)
 		if status, _ := tokenForm(t, s, f); status != 401 {
 			t.Fatalf("old secret after rotation: %d", status)
+		}
+		refresh := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {m["refresh_token"].(string)}, "client_id": {clientID}}
+		if status, _ := tokenForm(t, s, with(refresh, "client_secret", secret)); status != 401 {
+			t.Fatalf("refresh with the old secret: %d", status)
+		}
+		if status, got := tokenForm(t, s, with(refresh, "client_secret", rotated.ClientSecret)); status != 200 {
+			t.Fatalf("refresh with the new secret: %d %v", status, got)
 		}
 		// Bad token requests.
 		for name, f := range map[string]url.Values{
@@ -254,7 +272,7 @@ func TestConfidentialClientAuthentication(t *testing.T) {
 func TestStateNoncePromptAndSession(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
-		clientID, _ := registerClient(t, s, "public", redirect)
+		clientID, _ := registerApp(t, s, redirect)
 		_, challenge := pkce()
 		params := map[string]string{"code_challenge": challenge, "code_challenge_method": "S256", "state": "s&t=1 ü", "nonce": "n-42"}
 		b := newBrowser(s)
@@ -295,7 +313,7 @@ func TestStateNoncePromptAndSession(t *testing.T) {
 func TestLoginFormCSRF(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
-		clientID, _ := registerClient(t, s, "public", redirect)
+		clientID, _ := registerApp(t, s, redirect)
 		u := authorizeURL(clientID, withPKCE(nil))
 		victim, attacker := newBrowser(s), newBrowser(s)
 		form := victim.get(t, u).want(t, 200).hidden()
@@ -344,7 +362,7 @@ func with(v url.Values, k, val string) url.Values {
 
 func TestPagesCannotBeFramed(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
-		clientID, _ := registerClient(t, s, "public", redirect)
+		clientID, _ := registerApp(t, s, redirect)
 		b := newBrowser(s)
 		for name, r := range map[string]*reply{
 			"login page": b.get(t, authorizeURL(clientID, withPKCE(nil))),
@@ -366,7 +384,7 @@ func TestPagesCannotBeFramed(t *testing.T) {
 func TestLogoutRedirectsOnlyToRegisteredURIs(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
-		clientID, _ := registerClient(t, s, "public", redirect)
+		clientID, _ := registerApp(t, s, redirect)
 		b := newBrowser(s)
 		code, verifier := codeFor(t, s, b, clientID)
 		status, tok := tokenForm(t, s, codeGrant(clientID, code, verifier))

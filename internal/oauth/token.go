@@ -172,10 +172,10 @@ func (h *Handler) authenticateClient(ctx context.Context, r *http.Request, p tok
 
 // checkGrantClient returns the client a grant was issued to, once the
 // request may use it: the authenticated client must be that one; without
-// authentication, a named client_id must be that one, and only clients that
-// need no secret (public clients, and the environment's when PKCE stood in
-// for its secret) may go on.
-func (h *Handler) checkGrantClient(ctx context.Context, p tokenParams, authed *client, clientID string, pkce bool) (*client, error) {
+// authentication, a named client_id must be that one, and the grant must be
+// one that needs no secret (secretOptional: a code requested with PKCE, a
+// refresh token issued without the client's secret).
+func (h *Handler) checkGrantClient(ctx context.Context, p tokenParams, authed *client, clientID string, secretOptional bool) (*client, error) {
 	if authed != nil {
 		if authed.ID != clientID {
 			return nil, invalidGrant("The grant was issued to another client")
@@ -192,7 +192,7 @@ func (h *Handler) checkGrantClient(ctx context.Context, p tokenParams, authed *c
 	if err != nil {
 		return nil, err
 	}
-	if !c.Public && !(c.Environment && pkce) {
+	if !secretOptional {
 		return nil, invalidClient("Client authentication is required")
 	}
 	return c, nil
@@ -237,7 +237,7 @@ func (h *Handler) codeGrant(ctx context.Context, p tokenParams, authed *client) 
 	case code.CodeChallenge != "" && (!verifierRE.MatchString(verifier) || !secure.Equal(s256(verifier), code.CodeChallenge)):
 		return nil, invalidGrant("code_verifier does not match the code_challenge")
 	}
-	res, err := h.Login.Branch(ctx, code.SessionID, grantClientID(c))
+	res, err := h.Login.Branch(ctx, code.SessionID, refreshClient(c, authed != nil))
 	if err != nil {
 		return nil, grantFailure(err)
 	}
@@ -258,29 +258,38 @@ func (h *Handler) refreshGrant(ctx context.Context, p tokenParams, authed *clien
 	if err != nil {
 		return nil, err
 	}
-	if owner == "" {
-		owner = h.ClientID // the environment's own logins
+	ownerID := owner.ClientID
+	if ownerID == "" {
+		ownerID = h.ClientID // the environment's own logins
 	}
 	// The environment's client needs no secret to refresh: Frontegg's browser
 	// client refreshes without one, and its tokens come from the same logins.
-	c, err := h.checkGrantClient(ctx, p, authed, owner, owner == h.ClientID)
+	// An application's tokens need its secret when they were issued with it.
+	c, err := h.checkGrantClient(ctx, p, authed, ownerID, ownerID == h.ClientID || !owner.Authenticated)
 	if err != nil {
 		return nil, err
 	}
-	res, err := h.Login.Refresh(ctx, refresh, p["tenantId"])
+	res, err := h.Login.RefreshFor(ctx, owner.ClientID, refresh, p["tenantId"])
 	if err != nil {
+		return nil, grantFailure(err)
+	}
+	// The user must still be allowed to use the application, in the account
+	// the refresh left them in (tenantId may move them). The spent token's
+	// successor is not handed out.
+	if err := h.checkAccess(ctx, c, res.User.ID, res.TenantID); err != nil {
 		return nil, grantFailure(err)
 	}
 	return h.tokens(res, c.ID, "", "", true)
 }
 
-// grantClientID is the client id recorded on refresh tokens: "" for the
-// environment's own client, like its other logins.
-func grantClientID(c *client) string {
+// refreshClient is what refresh tokens issued to c record: the client id,
+// "" for the environment's own client like its other logins, and whether
+// an application proved its secret.
+func refreshClient(c *client, authenticated bool) store.RefreshClient {
 	if c.Environment {
-		return ""
+		return store.RefreshClient{}
 	}
-	return c.ID
+	return store.RefreshClient{ClientID: c.ID, Authenticated: authenticated}
 }
 
 // grantFailure turns a login error into invalid_grant, with the message the

@@ -11,15 +11,26 @@ import (
 )
 
 const applicationColumns = `id, name, app_url, login_url, logo_url, access_type, is_default, is_active, type, frontend_stack,
-	description, metadata, app_host, allow_dcr, integration_finished_at, created_at, updated_at`
+	description, metadata, app_host, allow_dcr, integration_finished_at, redirect_urls, logout_urls, created_at, updated_at`
 
-func scanApplication(row interface{ Scan(...any) error }) (*iam.Application, error) {
+// scanApplication scans applicationColumns, then into extra the columns the
+// query selects after them.
+func scanApplication(row interface{ Scan(...any) error }, extra ...any) (*iam.Application, error) {
 	var a iam.Application
 	var finished sql.NullInt64
 	var created, updated int64
-	if err := row.Scan(&a.ID, &a.Name, &a.AppURL, &a.LoginURL, &a.LogoURL, &a.AccessType, &a.IsDefault, &a.IsActive, &a.Type,
-		&a.FrontendStack, &a.Description, &a.Metadata, &a.AppHost, &a.AllowDCR, &finished, &created, &updated); err != nil {
+	var redirects, logouts string
+	dest := append([]any{&a.ID, &a.Name, &a.AppURL, &a.LoginURL, &a.LogoURL, &a.AccessType, &a.IsDefault, &a.IsActive, &a.Type,
+		&a.FrontendStack, &a.Description, &a.Metadata, &a.AppHost, &a.AllowDCR, &finished, &redirects, &logouts, &created, &updated}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return nil, mapErr(err)
+	}
+	var err error
+	if a.RedirectURLs, err = parseList(redirects); err != nil {
+		return nil, fmt.Errorf("application %s redirect urls: %w", a.ID, err)
+	}
+	if a.LogoutURLs, err = parseList(logouts); err != nil {
+		return nil, fmt.Errorf("application %s logout urls: %w", a.ID, err)
 	}
 	a.IntegrationFinishedAt = timePtr(finished)
 	a.CreatedAt, a.UpdatedAt = fromMicros(created), fromMicros(updated)
@@ -122,24 +133,32 @@ func (db *DB) SaveApplication(ctx context.Context, a *iam.Application) error {
 			}
 		}
 		_, err := tx.tx.ExecContext(ctx, `INSERT INTO applications (`+applicationColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, app_url = excluded.app_url, login_url = excluded.login_url,
 				logo_url = excluded.logo_url, access_type = excluded.access_type, is_default = excluded.is_default,
 				is_active = excluded.is_active, type = excluded.type, frontend_stack = excluded.frontend_stack,
 				description = excluded.description, metadata = excluded.metadata, app_host = excluded.app_host,
 				allow_dcr = excluded.allow_dcr, integration_finished_at = excluded.integration_finished_at,
-				updated_at = excluded.updated_at`,
+				redirect_urls = excluded.redirect_urls, logout_urls = excluded.logout_urls, updated_at = excluded.updated_at`,
 			a.ID, a.Name, a.AppURL, a.LoginURL, a.LogoURL, a.AccessType, a.IsDefault, a.IsActive, a.Type, a.FrontendStack,
-			a.Description, a.Metadata, a.AppHost, a.AllowDCR, nullMicros(a.IntegrationFinishedAt), micros(a.CreatedAt), micros(a.UpdatedAt))
+			a.Description, a.Metadata, a.AppHost, a.AllowDCR, nullMicros(a.IntegrationFinishedAt), jsonList(a.RedirectURLs),
+			jsonList(a.LogoutURLs), micros(a.CreatedAt), micros(a.UpdatedAt))
 		return mapErr(err)
 	})
 }
 
-// DeleteApplication removes the application with its assignments.
+// DeleteApplication removes the application with its assignments and its
+// application clients. The unredeemed authorization codes of the
+// application and of its clients die with them; tokens already issued live
+// on until their session ends, but cannot be refreshed through /oauth/token
+// (their client is gone). It returns iam.ErrNotFound when there is no such
+// application.
 func (db *DB) DeleteApplication(ctx context.Context, id string) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		for _, q := range []string{`DELETE FROM application_tenants WHERE app_id = $1`, `DELETE FROM application_users WHERE app_id = $1`,
-			`DELETE FROM application_active_tenants WHERE app_id = $1`} {
+			`DELETE FROM application_active_tenants WHERE app_id = $1`,
+			`DELETE FROM oauth_codes WHERE used_at IS NULL AND (client_id = $1 OR client_id IN (SELECT id FROM application_clients WHERE app_id = $1))`,
+			`DELETE FROM application_clients WHERE app_id = $1`} {
 			if _, err := tx.tx.ExecContext(ctx, q, id); err != nil {
 				return err
 			}

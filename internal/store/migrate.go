@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,10 +69,16 @@ func migrations(d Dialect) ([]migration, error) {
 // Migrate applies every pending migration in one transaction. On PostgreSQL an
 // advisory lock makes nodes that start together wait for each other; on SQLite
 // the write transaction is taken immediately, which does the same.
-func (db *DB) Migrate(ctx context.Context) error {
+func (db *DB) Migrate(ctx context.Context) error { return db.migrateTo(ctx, 0) }
+
+// migrateTo applies the pending migrations up to version last (0: all).
+func (db *DB) migrateTo(ctx context.Context, last int) error {
 	ms, err := migrations(db.Dialect)
 	if err != nil {
 		return err
+	}
+	if last > 0 {
+		ms = slices.DeleteFunc(ms, func(m migration) bool { return m.version > last })
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
 		if db.Dialect == Postgres {

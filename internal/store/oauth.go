@@ -5,43 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/hatchid/hatch/internal/iam"
 )
-
-// OAuthClient is an application registered to sign its users in through the
-// hosted login (OAuth 2.0 / OpenID Connect).
-type OAuthClient struct {
-	ClientID               string
-	Name                   string
-	Public                 bool   // no secret; PKCE (S256) is required
-	SecretHash             string // keyed hash of a confidential client's secret
-	RedirectURIs           []string
-	PostLogoutRedirectURIs []string
-	CreatedAt              time.Time
-	UpdatedAt              time.Time
-}
-
-const oauthClientColumns = `client_id, name, public, secret_hash, redirect_uris, post_logout_redirect_uris, created_at, updated_at`
-
-func scanOAuthClient(row interface{ Scan(...any) error }) (*OAuthClient, error) {
-	var c OAuthClient
-	var redirects, logouts string
-	var created, updated int64
-	if err := row.Scan(&c.ClientID, &c.Name, &c.Public, &c.SecretHash, &redirects, &logouts, &created, &updated); err != nil {
-		return nil, mapErr(err)
-	}
-	if err := json.Unmarshal([]byte(redirects), &c.RedirectURIs); err != nil {
-		return nil, fmt.Errorf("oauth client %s redirect uris: %w", c.ClientID, err)
-	}
-	if err := json.Unmarshal([]byte(logouts), &c.PostLogoutRedirectURIs); err != nil {
-		return nil, fmt.Errorf("oauth client %s logout uris: %w", c.ClientID, err)
-	}
-	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
-	return &c, nil
-}
 
 // jsonList encodes a string list for a JSON column; nil is stored as [].
 func jsonList(v []string) string {
@@ -52,58 +19,16 @@ func jsonList(v []string) string {
 	return string(raw)
 }
 
-// CreateOAuthClient stores c. It returns iam.ErrConflict when the client id is taken.
-func (db *DB) CreateOAuthClient(ctx context.Context, c *OAuthClient) error {
-	_, err := db.w.ExecContext(ctx, `INSERT INTO oauth_clients (`+oauthClientColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		c.ClientID, c.Name, c.Public, c.SecretHash, jsonList(c.RedirectURIs), jsonList(c.PostLogoutRedirectURIs),
-		micros(c.CreatedAt), micros(c.UpdatedAt))
-	return mapErr(err)
-}
-
-// FindOAuthClient returns the client with id, or iam.ErrNotFound.
-func (db *DB) FindOAuthClient(ctx context.Context, id string) (*OAuthClient, error) {
-	return scanOAuthClient(db.r.QueryRowContext(ctx, `SELECT `+oauthClientColumns+` FROM oauth_clients WHERE client_id = $1`, id))
-}
-
-// FindOAuthClients returns every registered client, oldest first.
-func (db *DB) FindOAuthClients(ctx context.Context) ([]*OAuthClient, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+oauthClientColumns+` FROM oauth_clients ORDER BY created_at, client_id`)
-	if err != nil {
+// parseList decodes a JSON column written by jsonList; it never returns nil.
+func parseList(raw string) ([]string, error) {
+	out := []string{}
+	if err := json.Unmarshal([]byte(raw), &out); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []*OAuthClient{}
-	for rows.Next() {
-		c, err := scanOAuthClient(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
+	if out == nil {
+		out = []string{}
 	}
-	return out, rows.Err()
-}
-
-// UpdateOAuthClient saves c's name, URIs and secret hash. It returns
-// iam.ErrNotFound when there is no such client.
-func (db *DB) UpdateOAuthClient(ctx context.Context, c *OAuthClient) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE oauth_clients SET name = $2, secret_hash = $3, redirect_uris = $4,
-		post_logout_redirect_uris = $5, updated_at = $6 WHERE client_id = $1`,
-		c.ClientID, c.Name, c.SecretHash, jsonList(c.RedirectURIs), jsonList(c.PostLogoutRedirectURIs), micros(c.UpdatedAt))
-	return affectedOne(res, err)
-}
-
-// DeleteOAuthClient removes the client. Its unredeemed codes die with it (a
-// code's client must exist to be redeemed); tokens already issued live on
-// until their session ends. It returns iam.ErrNotFound when there is no such client.
-func (db *DB) DeleteOAuthClient(ctx context.Context, id string) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.tx.ExecContext(ctx, `DELETE FROM oauth_clients WHERE client_id = $1`, id)
-		if err := affectedOne(res, err); err != nil {
-			return err
-		}
-		_, err = tx.tx.ExecContext(ctx, `DELETE FROM oauth_codes WHERE client_id = $1 AND used_at IS NULL`, id)
-		return mapErr(err)
-	})
+	return out, nil
 }
 
 // AuthorizationCode is an OAuth authorization code, bound to the client, the
@@ -206,27 +131,35 @@ func (db *DB) FindLiveSessionByRefreshToken(ctx context.Context, hash string, no
 		AND revoked_at IS NULL AND expires_at > $2`, hash, micros(now)))
 }
 
-// AddRefreshToken adds the refresh token hash, issued to clientID, to the
-// live session sessionID beside the tokens it has, and marks the session
-// used at now. It returns iam.ErrNotFound when the session is not live.
-func (db *DB) AddRefreshToken(ctx context.Context, sessionID, hash, clientID string, expires, now time.Time) error {
+// RefreshClient is the OAuth client a refresh token was issued to.
+type RefreshClient struct {
+	ClientID string // "" for the environment's own logins
+	// Authenticated is true when the client proved its secret as the
+	// token's family was issued: every refresh must prove it again.
+	Authenticated bool
+}
+
+// AddRefreshToken adds the refresh token hash, issued to client, to the live
+// session sessionID beside the tokens it has, and marks the session used at
+// now. It returns iam.ErrNotFound when the session is not live.
+func (db *DB) AddRefreshToken(ctx context.Context, sessionID, hash string, client RefreshClient, expires, now time.Time) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		res, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET last_used_at = $2 WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2`,
 			sessionID, micros(now))
 		if err := affectedOne(res, err); err != nil {
 			return err
 		}
-		_, err = tx.tx.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at, client_id) VALUES ($1, $2, $3, $4, $5)`,
-			hash, sessionID, micros(now), micros(expires), clientID)
+		_, err = tx.tx.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at, client_id, client_authenticated)
+			VALUES ($1, $2, $3, $4, $5, $6)`, hash, sessionID, micros(now), micros(expires), client.ClientID, client.Authenticated)
 		return mapErr(err)
 	})
 }
 
 // FindRefreshTokenClient returns the OAuth client the refresh token with hash
-// (live or spent) was issued to: "" for the environment's own logins. It
-// returns iam.ErrNotFound for an unknown token.
-func (db *DB) FindRefreshTokenClient(ctx context.Context, hash string) (string, error) {
-	var clientID string
-	err := db.r.QueryRowContext(ctx, `SELECT client_id FROM refresh_tokens WHERE hash = $1`, hash).Scan(&clientID)
-	return clientID, mapErr(err)
+// (live or spent) was issued to. It returns iam.ErrNotFound for an unknown token.
+func (db *DB) FindRefreshTokenClient(ctx context.Context, hash string) (RefreshClient, error) {
+	var c RefreshClient
+	err := db.r.QueryRowContext(ctx, `SELECT client_id, client_authenticated FROM refresh_tokens WHERE hash = $1`, hash).
+		Scan(&c.ClientID, &c.Authenticated)
+	return c, mapErr(err)
 }

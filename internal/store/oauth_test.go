@@ -61,20 +61,34 @@ func TestAuthorizationCodeRedeemedOnce(t *testing.T) {
 			t.Fatalf("unknown code: %v", err)
 		}
 
-		// A client's refresh token hands its client to the token that replaces it.
+		// A client's refresh token hands its client, and whether the client
+		// authenticated, to the token that replaces it.
 		live := &iam.Session{ID: "s2", UserID: "u", TenantID: "t", AuthTime: now, CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(time.Hour)}
 		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateSession(ctx, live, "cookie2", now.Add(time.Hour)) }); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.AddRefreshToken(ctx, "s2", "app-1", "client-x", now.Add(time.Hour), now); err != nil {
+		confidential := store.RefreshClient{ClientID: "client-x", Authenticated: true}
+		public := store.RefreshClient{ClientID: "client-y"}
+		if err := db.AddRefreshToken(ctx, "s2", "app-1", confidential, now.Add(time.Hour), now); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.RotateRefreshToken(ctx, "app-1", "app-2", now, now.Add(time.Hour)); err != nil {
+		if err := db.AddRefreshToken(ctx, "s2", "pub-1", public, now.Add(time.Hour), now); err != nil {
 			t.Fatal(err)
 		}
-		for hash, want := range map[string]string{"app-2": "client-x", "cookie2": ""} {
+		// Only as the client's: as another's (the environment's here) it is
+		// refused and stays unspent.
+		if _, err := db.RotateRefreshToken(ctx, "app-1", "stray", "", now, now.Add(time.Hour)); !errors.Is(err, iam.ErrNotFound) {
+			t.Fatalf("another client's token rotated: %v", err)
+		}
+		for old, next := range map[string]string{"app-1": "app-2", "pub-1": "pub-2"} {
+			c, _ := db.FindRefreshTokenClient(ctx, old)
+			if _, err := db.RotateRefreshToken(ctx, old, next, c.ClientID, now, now.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for hash, want := range map[string]store.RefreshClient{"app-2": confidential, "pub-2": public, "cookie2": {}} {
 			if got, err := db.FindRefreshTokenClient(ctx, hash); err != nil || got != want {
-				t.Errorf("client of %s: %q %v, want %q", hash, got, err, want)
+				t.Errorf("client of %s: %+v %v, want %+v", hash, got, err, want)
 			}
 		}
 		if _, err := db.FindLiveSessionByRefreshToken(ctx, "app-1", now); !errors.Is(err, iam.ErrNotFound) {
@@ -83,7 +97,7 @@ func TestAuthorizationCodeRedeemedOnce(t *testing.T) {
 		if s, err := db.FindLiveSessionByRefreshToken(ctx, "cookie2", now); err != nil || s.ID != "s2" {
 			t.Errorf("live session: %+v %v", s, err)
 		}
-		if err := db.AddRefreshToken(ctx, "s", "late", "client-x", now.Add(time.Hour), now); !errors.Is(err, iam.ErrNotFound) {
+		if err := db.AddRefreshToken(ctx, "s", "late", confidential, now.Add(time.Hour), now); !errors.Is(err, iam.ErrNotFound) {
 			t.Errorf("token added to a revoked session: %v", err)
 		}
 	})

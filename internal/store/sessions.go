@@ -50,16 +50,22 @@ func (tx *Tx) CreateSession(ctx context.Context, s *iam.Session, refreshHash str
 // RotateRefreshToken spends the refresh token oldHash and issues newHash in
 // the same session, in one transaction, and returns the session.
 //
-// It returns iam.ErrNotFound when the token is unknown or expired or its
-// session is revoked or over, and ErrRefreshReused when the token was already
-// spent: then the whole session is revoked before returning, so every token of
-// the family dies. Of two concurrent rotations of one token exactly one
-// succeeds; the other sees ErrRefreshReused.
-func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, now, newExpires time.Time) (*iam.Session, error) {
+// The token must have been issued to the OAuth client clientID ("" for the
+// environment's own logins): a token of another client is refused like an
+// unknown one and stays unspent, so that an application's tokens are
+// refreshed only where its secret and access rules are checked.
+//
+// It returns iam.ErrNotFound when the token is unknown, another client's or
+// expired or its session is revoked or over, and ErrRefreshReused when the
+// token was already spent: then the whole session is revoked before
+// returning, so every token of the family dies. Of two concurrent rotations
+// of one token exactly one succeeds; the other sees ErrRefreshReused.
+func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash, clientID string, now, newExpires time.Time) (*iam.Session, error) {
 	if db.Dialect == Postgres {
-		// The happy path in one round trip; anything else (unknown, expired,
-		// spent, session over) takes the transaction below, which tells them apart.
-		s, err := scanSession(db.w.QueryRowContext(ctx, rotateInOneStatement, oldHash, micros(now), newHash, micros(newExpires)))
+		// The happy path in one round trip; anything else (unknown, another
+		// client's, expired, spent, session over) takes the transaction below,
+		// which tells them apart.
+		s, err := scanSession(db.w.QueryRowContext(ctx, rotateInOneStatement, oldHash, micros(now), newHash, micros(newExpires), clientID))
 		if !errors.Is(err, iam.ErrNotFound) {
 			return s, err
 		}
@@ -72,9 +78,11 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 		// insert the next token. A failure below rolls all of it back.
 		var sessionID string
 		var expires int64
-		var clientID sql.NullString
+		var tokenClient sql.NullString
+		var clientAuthenticated bool
 		err := tx.tx.QueryRowContext(ctx, `UPDATE refresh_tokens SET used_at = $2 WHERE hash = $1 AND used_at IS NULL
-			RETURNING session_id, expires_at, client_id`, oldHash, micros(now)).Scan(&sessionID, &expires, &clientID)
+			RETURNING session_id, expires_at, client_id, client_authenticated`, oldHash, micros(now)).
+			Scan(&sessionID, &expires, &tokenClient, &clientAuthenticated)
 		if errors.Is(err, sql.ErrNoRows) {
 			// Unknown (not found), or spent already — perhaps a moment ago by a
 			// concurrent rotation: a reuse, which revokes the whole session.
@@ -88,8 +96,8 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 		if err != nil {
 			return mapErr(err)
 		}
-		if fromMicros(expires).Before(now) {
-			return iam.ErrNotFound
+		if fromMicros(expires).Before(now) || tokenClient.String != clientID {
+			return iam.ErrNotFound // rolls the spending back
 		}
 		s, err := scanSession(tx.tx.QueryRowContext(ctx, `UPDATE sessions SET last_used_at = $2 WHERE id = $1 RETURNING `+sessionColumns,
 			sessionID, micros(now)))
@@ -102,9 +110,10 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 		if newExpires.After(s.ExpiresAt) {
 			newExpires = s.ExpiresAt
 		}
-		// The new token belongs to the OAuth client the spent one was issued to.
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at, client_id)
-			VALUES ($1, $2, $3, $4, $5)`, newHash, sessionID, micros(now), micros(newExpires), clientID); err != nil {
+		// The new token belongs to the OAuth client the spent one was issued
+		// to, and needs the client's secret if the spent one did.
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at, client_id, client_authenticated)
+			VALUES ($1, $2, $3, $4, $5, $6)`, newHash, sessionID, micros(now), micros(newExpires), tokenClient, clientAuthenticated); err != nil {
 			return mapErr(err)
 		}
 		out = s
@@ -117,23 +126,23 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, n
 }
 
 // rotateInOneStatement is RotateRefreshToken's happy path for PostgreSQL, as
-// one statement (so one implicit transaction): spend the token if it is live
-// and its session too, touch the session, insert the next token (expiring no
+// one statement (so one implicit transaction): spend the token if it is live,
+// issued to the client $5 and its session live too, touch the session, insert the next token (expiring no
 // later than the session), and return the session. It returns no row when any
 // of that does not hold; a concurrent rotation of the same token waits on the
 // token's row and then finds it spent.
 const rotateInOneStatement = `WITH spent AS (
 		UPDATE refresh_tokens SET used_at = $2
-		WHERE hash = $1 AND used_at IS NULL AND expires_at >= $2
+		WHERE hash = $1 AND used_at IS NULL AND expires_at >= $2 AND COALESCE(client_id, '') = $5
 			AND EXISTS (SELECT 1 FROM sessions WHERE id = refresh_tokens.session_id AND revoked_at IS NULL AND expires_at > $2)
-		RETURNING session_id, client_id),
+		RETURNING session_id, client_id, client_authenticated),
 	touched AS (
 		UPDATE sessions SET last_used_at = $2 FROM spent
 		WHERE sessions.id = spent.session_id AND sessions.revoked_at IS NULL AND sessions.expires_at > $2
-		RETURNING sessions.*, spent.client_id AS spent_client_id),
+		RETURNING sessions.*, spent.client_id AS spent_client_id, spent.client_authenticated AS spent_client_authenticated),
 	minted AS (
-		INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at, client_id)
-		SELECT $3, id, $2, LEAST($4::BIGINT, expires_at), spent_client_id FROM touched)
+		INSERT INTO refresh_tokens (hash, session_id, created_at, expires_at, client_id, client_authenticated)
+		SELECT $3, id, $2, LEAST($4::BIGINT, expires_at), spent_client_id, spent_client_authenticated FROM touched)
 	SELECT ` + sessionColumns + ` FROM touched`
 
 // FindSessionByRefreshToken returns the session a refresh token (live or spent) belongs to.

@@ -41,25 +41,25 @@ func TestRotateRefreshToken(t *testing.T) {
 		later := now.Add(time.Minute)
 
 		open("live", now.Add(time.Hour), now.Add(time.Hour))
-		s, err := db.RotateRefreshToken(ctx, "hash-live", "hash-live-2", later, now.Add(48*time.Hour))
+		s, err := db.RotateRefreshToken(ctx, "hash-live", "hash-live-2", "", later, now.Add(48*time.Hour))
 		if err != nil || s.ID != "live" || !s.LastUsedAt.Equal(later) {
 			t.Fatalf("rotate: %+v, %v", s, err)
 		}
-		if _, err := db.RotateRefreshToken(ctx, "hash-live-2", "hash-live-3", later, now.Add(48*time.Hour)); err != nil {
+		if _, err := db.RotateRefreshToken(ctx, "hash-live-2", "hash-live-3", "", later, now.Add(48*time.Hour)); err != nil {
 			t.Fatalf("the next token (capped at the session's end) does not rotate: %v", err)
 		}
-		if _, err := db.RotateRefreshToken(ctx, "hash-live-3", "x", now.Add(2*time.Hour), now.Add(3*time.Hour)); !errors.Is(err, iam.ErrNotFound) {
+		if _, err := db.RotateRefreshToken(ctx, "hash-live-3", "x", "", now.Add(2*time.Hour), now.Add(3*time.Hour)); !errors.Is(err, iam.ErrNotFound) {
 			t.Fatalf("a token past its session's end: %v, want not found", err)
 		}
-		if _, err := db.RotateRefreshToken(ctx, "hash-live", "x", later, later); !errors.Is(err, store.ErrRefreshReused) {
+		if _, err := db.RotateRefreshToken(ctx, "hash-live", "x", "", later, later); !errors.Is(err, store.ErrRefreshReused) {
 			t.Fatalf("reuse: %v", err)
 		}
-		if _, err := db.RotateRefreshToken(ctx, "hash-live-3", "y", later, later); !errors.Is(err, iam.ErrNotFound) {
+		if _, err := db.RotateRefreshToken(ctx, "hash-live-3", "y", "", later, later); !errors.Is(err, iam.ErrNotFound) {
 			t.Fatalf("the family after a reuse: %v, want not found (session revoked)", err)
 		}
 
 		open("short", now.Add(time.Hour), now.Add(time.Second))
-		if _, err := db.RotateRefreshToken(ctx, "hash-short", "z", later, later); !errors.Is(err, iam.ErrNotFound) {
+		if _, err := db.RotateRefreshToken(ctx, "hash-short", "z", "", later, later); !errors.Is(err, iam.ErrNotFound) {
 			t.Fatalf("expired token: %v", err)
 		}
 		open("revoked", now.Add(time.Hour), now.Add(time.Hour))
@@ -67,11 +67,20 @@ func TestRotateRefreshToken(t *testing.T) {
 			t.Fatal(err)
 		}
 		for range 2 { // refused, and not spent: the second try is no reuse either
-			if _, err := db.RotateRefreshToken(ctx, "hash-revoked", "w", later, later); !errors.Is(err, iam.ErrNotFound) {
+			if _, err := db.RotateRefreshToken(ctx, "hash-revoked", "w", "", later, later); !errors.Is(err, iam.ErrNotFound) {
 				t.Fatalf("token of a revoked session: %v", err)
 			}
 		}
-		if _, err := db.RotateRefreshToken(ctx, "hash-unknown", "v", later, later); !errors.Is(err, iam.ErrNotFound) {
+		open("app", now.Add(time.Hour), now.Add(time.Hour))
+		for range 2 { // another client's token is refused, and not spent
+			if _, err := db.RotateRefreshToken(ctx, "hash-app", "u", "some-app", later, later); !errors.Is(err, iam.ErrNotFound) {
+				t.Fatalf("token of another client: %v", err)
+			}
+		}
+		if _, err := db.RotateRefreshToken(ctx, "hash-app", "u", "", later, later); err != nil {
+			t.Fatalf("the token at its own client after refusals elsewhere: %v", err)
+		}
+		if _, err := db.RotateRefreshToken(ctx, "hash-unknown", "v", "", later, later); !errors.Is(err, iam.ErrNotFound) {
 			t.Fatalf("unknown token: %v", err)
 		}
 
@@ -80,7 +89,7 @@ func TestRotateRefreshToken(t *testing.T) {
 		results := make([]error, 8)
 		for i := range results {
 			wg.Go(func() {
-				_, results[i] = db.RotateRefreshToken(ctx, "hash-raced", fmt.Sprintf("raced-%d", i), later, now.Add(time.Hour))
+				_, results[i] = db.RotateRefreshToken(ctx, "hash-raced", fmt.Sprintf("raced-%d", i), "", later, now.Add(time.Hour))
 			})
 		}
 		wg.Wait()

@@ -1,9 +1,7 @@
 package sso_test
 
 import (
-	"io"
 	"net"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -17,19 +15,11 @@ import (
 // SAMLResponse and RelayState of the auto-submitting form the IdP answers with.
 func browse(t testing.TB, address string) (samlResponse, relayState, action string) {
 	t.Helper()
-	resp, err := http.Get(address)
-	if err != nil {
-		t.Fatal(err)
+	status, raw := ssotest.Get(t, address)
+	if status != 200 {
+		t.Fatalf("idp answered %d: %s", status, raw)
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != 200 {
-		t.Fatalf("idp answered %d: %s", resp.StatusCode, raw)
-	}
-	action, fields := ssotest.PostedForm(string(raw))
+	action, fields := ssotest.PostedForm(raw)
 	if fields.Get("SAMLResponse") == "" {
 		t.Fatalf("no SAMLResponse in the idp's answer: %s", raw)
 	}

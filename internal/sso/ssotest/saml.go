@@ -169,7 +169,14 @@ func (p *SAMLIdP) SetOffset(d time.Duration) {
 // Metadata returns the IdP's metadata XML.
 func (p *SAMLIdP) Metadata(t testing.TB) string {
 	t.Helper()
-	resp, err := http.Get(p.URL + "/metadata")
+	_, body := Get(t, p.URL+"/metadata")
+	return body
+}
+
+// Get fetches address without cookies and returns the status and body.
+func Get(t testing.TB, address string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(address)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +185,7 @@ func (p *SAMLIdP) Metadata(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(raw)
+	return resp.StatusCode, string(raw)
 }
 
 // CertPEM is the IdP's signing certificate in PEM, as Hatch stores it.

@@ -34,13 +34,24 @@ func (challengedAccounts) PasswordLogin(r *http.Request, email, password, recapt
 	return &login.Result{Response: &login.Response{MFARequired: true, MFAToken: "mfa-token-1"}}, nil
 }
 func (challengedAccounts) SendPasswordReset(context.Context, string) error { return nil }
-func (challengedAccounts) SignUp(*http.Request, string, string, string, string) (*login.Result, error) {
+func (challengedAccounts) SignUp(*http.Request, string, string, string, string, string) (*login.Result, error) {
 	return nil, nil
 }
 
 type codeMFA struct{ sess *iam.Session }
 
-func (m codeMFA) Verify(w http.ResponseWriter, r *http.Request, mfaToken, code string, remember bool) (*login.Result, error) {
+func (m codeMFA) Devices(_ context.Context, mfaToken string) (*login.MFADevices, error) {
+	if mfaToken != "mfa-token-1" {
+		return nil, iam.Unauthorized("MFA token is invalid or expired")
+	}
+	return &login.MFADevices{Authenticators: []login.IDOnly{{ID: "app"}}}, nil
+}
+
+func (m codeMFA) Send(context.Context, string, string, string) (string, error) {
+	return "", iam.Invalid("no codes are sent here")
+}
+
+func (m codeMFA) Verify(w http.ResponseWriter, r *http.Request, mfaToken, method, otcToken, code string, remember bool) (*login.Result, error) {
 	if mfaToken != "mfa-token-1" || code != "123456" {
 		return nil, iam.Unauthorized("Invalid verification code")
 	}
@@ -50,7 +61,7 @@ func (m codeMFA) Verify(w http.ResponseWriter, r *http.Request, mfaToken, code s
 
 type domainSSO struct{}
 
-func (domainSSO) Prelogin(_ context.Context, email, returnTo string) (string, bool, error) {
+func (domainSSO) Prelogin(_ http.ResponseWriter, _ *http.Request, email, returnTo string) (string, bool, error) {
 	if strings.HasSuffix(email, "@corp.example") {
 		return "https://idp.corp.example/sso?return=" + url.QueryEscape(returnTo), true, nil
 	}

@@ -1,6 +1,7 @@
 package oauth_test
 
 import (
+	"html"
 	"regexp"
 	"slices"
 	"strings"
@@ -61,7 +62,7 @@ func TestPageSecondFactor(t *testing.T) {
 		if f.Get("method") != "email" || f.Get("otcToken") == "" || !strings.Contains(sent.Body, "Enter the code we emailed") {
 			t.Fatalf("after sending: %v %.500s", f, sent.Body)
 		}
-		code := regexp.MustCompile(`\b[0-9]{6}\b`).FindString(s.Mail.WaitFor(t, "ada@example.com", 5*time.Second).Text)
+		code := sixDigits.FindString(s.Mail.WaitFor(t, "ada@example.com", 5*time.Second).Text)
 		if r := b.post(t, "/oauth/login/mfa", with(f, "code", wrongCode(code))); r.Status != 401 || r.hidden().Get("otcToken") != f.Get("otcToken") {
 			t.Fatalf("wrong emailed code: %d", r.Status)
 		}
@@ -74,6 +75,30 @@ func TestPageSecondFactor(t *testing.T) {
 		back := b.post(t, "/oauth/login/mfa/send", with(sent.hidden(), "send", "app")).want(t, 200)
 		if back.hidden().Get("method") != "" || !strings.Contains(back.Body, "authenticator app") {
 			t.Fatalf("back to the app: %.500s", back.Body)
+		}
+
+		// A code texted to the user's phone, once SMS codes are on and the
+		// user has added the phone.
+		const phone = "+14155550123"
+		s.ConfigureSMS(t)
+		s.Vendor(t).Do(t, "POST", "/identity/resources/configurations/v1/mfa/strategies", map[string]any{"strategy": "SMS", "isActive": true}).Want(t, 201)
+		b = newBrowser(s)
+		form, verifier = challenged(t, b)
+		if strings.Contains(form.Body, "Text a code") {
+			t.Error("SMS offered without a phone")
+		}
+		recovery = addPhone(t, s, secret, phone) // a new device replaces the recovery code
+		b = newBrowser(s)
+		form, verifier = challenged(t, b)
+		if !strings.Contains(html.UnescapeString(form.Body), "Text a code to +*******0123") {
+			t.Fatalf("no SMS option: %.2000s", form.Body)
+		}
+		send := regexp.MustCompile(`name="send" value="(sms:[^"]+)"`).FindStringSubmatch(form.Body)
+		sent = b.post(t, "/oauth/login/mfa/send", with(form.hidden(), "send", send[1])).want(t, 200)
+		code = sixDigits.FindString(s.SMS.WaitFor(t, phone, 5*time.Second).Body)
+		r = b.post(t, "/oauth/login/mfa", with(sent.hidden(), "code", code)).want(t, 303)
+		if amr := apitest.StringList(redeem(t, s, clientID, r.Location, verifier), "amr"); !slices.Contains(amr, "sms") {
+			t.Fatalf("amr %v", amr)
 		}
 
 		// The recovery code finishes the login and resets the second factors.
@@ -105,3 +130,26 @@ func wrongCode(code string) string {
 	}
 	return "000000"
 }
+
+// addPhone adds phone as an SMS second factor of ada, who proves her
+// authenticator app to sign in, and returns her new recovery code.
+func addPhone(t *testing.T, s *apitest.Server, secret, phone string) string {
+	t.Helper()
+	s.Clock.Advance(30 * time.Second) // a time step no code was used in
+	var ch struct{ MFAToken string }
+	s.Anon().Do(t, "POST", "/identity/resources/auth/v1/user", map[string]string{"email": "ada@example.com", "password": password}).
+		Want(t, 200).JSON(t, &ch)
+	var in struct{ AccessToken string }
+	s.Anon().Do(t, "POST", "/identity/resources/auth/v1/user/mfa/verify", map[string]string{"mfaToken": ch.MFAToken,
+		"value": factorstest.Code(t, secret, s.Clock.Now())}).Want(t, 201).JSON(t, &in)
+	c := s.Anon().With("Authorization", "Bearer "+in.AccessToken)
+	var otc struct{ OTCToken string }
+	c.Do(t, "POST", "/identity/resources/users/v1/mfa/sms/enroll", map[string]string{"phoneNumber": phone}).Want(t, 200).JSON(t, &otc)
+	code := sixDigits.FindString(s.SMS.WaitFor(t, phone, 5*time.Second).Body)
+	var rec struct{ RecoveryCode string }
+	c.Do(t, "POST", "/identity/resources/users/v1/mfa/sms/enroll/verify", map[string]string{"otcToken": otc.OTCToken, "code": code}).
+		Want(t, 200).JSON(t, &rec)
+	return rec.RecoveryCode
+}
+
+var sixDigits = regexp.MustCompile(`\b[0-9]{6}\b`)

@@ -19,11 +19,12 @@ import (
 	"github.com/hatchid/hatch/internal/store/storetest"
 )
 
-// The second-factor step and the SSO redirect are wired in by the MFA and
-// SSO packages through the MFA and SSO interfaces; until then the app runs
-// with both nil. These tests stand in for those packages at the interface
-// (the only fakes in this package's tests) to show the page's side: the code
-// form, a refused code, the finished login, the SSO redirect and buttons.
+// The second-factor step and the SSO redirect come from other packages
+// through the MFA and SSO interfaces (wired in internal/app; page_mfa_test.go
+// and idp_test.go drive the real ones). These tests stand in for them at the
+// interface (the only fakes in this package's tests) to show the page's side
+// alone, and the page without them: the code form, a refused code, the
+// finished login, the SSO redirect and buttons.
 
 type challengedAccounts struct{}
 

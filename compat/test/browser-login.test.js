@@ -5,12 +5,12 @@
 // (an application used as a public client, the code flow with PKCE, state and nonce):
 // the browser is sent to Hatch's login page, types the credentials with the
 // keyboard, and lands back on the application signed in. A second visit is
-// signed in without seeing the page (the refresh cookie's session).
+// signed in without seeing the page (the refresh cookie's session). A user
+// with an authenticator app passes the page's second step with a TOTP code
+// computed here (lib/totp.js), and another time with the recovery code.
 //
-// Screenshots of the login page are kept in compat/artifacts/ (gitignored).
-// The MFA step is not driven: this branch has no second factor wired into
-// the page (oauth.Handler.MFA is nil), so a user with MFA would be refused
-// with a clear page instead.
+// Screenshots of the login and second-factor pages are kept in
+// compat/artifacts/ (gitignored).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -20,7 +20,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HATCH_URL } from '../lib/env.js';
-import { call, createTenant, createUser, decodeJwt, vendorToken } from '../lib/hatch.js';
+import { call, createTenant, createUser, decodeJwt, passwordLogin, vendorToken } from '../lib/hatch.js';
+import { base32Decode, totp } from '../lib/totp.js';
 
 const CHROMIUM = process.env.HATCH_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
@@ -96,16 +97,44 @@ function startApp() {
   });
 }
 
+// enrollAuthenticator signs user in through the JSON route and enrolls an
+// authenticator app; it returns the seed and the recovery code.
+async function enrollAuthenticator(user) {
+  const { accessToken } = await passwordLogin(user.email, user.password);
+  const headers = { authorization: `Bearer ${accessToken}` };
+  const started = await call('POST', '/identity/resources/users/v1/mfa/authenticator/enroll', { headers });
+  assert.equal(started.status, 200, started.text);
+  const seed = base32Decode(started.json.secret);
+  const done = await call('POST', '/identity/resources/users/v1/mfa/authenticator/enroll/verify', { headers, body: { token: totp(seed) } });
+  assert.equal(done.status, 200, done.text);
+  return { seed, recoveryCode: done.json.recoveryCode };
+}
+
+// signInOnPage goes from the application to Hatch's page and submits the
+// email and password with the keyboard.
+async function signInOnPage(page, app, who) {
+  await page.goto(`${app.origin}/login`);
+  await page.waitForURL((u) => u.href.startsWith(`${HATCH_URL}/oauth/authorize`));
+  await page.focus('#email');
+  await page.keyboard.type(who.email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(who.password);
+  await page.keyboard.press('Enter');
+}
+
 describe('hosted login in a real browser (headless Chromium)', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
   let app;
   let context;
   let user;
+  let mfaUser;
   let profileDir;
 
   before(async () => {
     const token = await vendorToken();
     const tenantId = await createTenant(token, 'Browser account');
     user = await createUser(token, tenantId, { name: 'Browser User' });
+    mfaUser = await createUser(token, tenantId, { name: 'Careful User' });
+    Object.assign(mfaUser, await enrollAuthenticator(mfaUser));
     const branding = await call('PUT', '/oauth/resources/login-page/v1', {
       token, body: { appName: 'Acme Portal', primaryColor: '#0b6e4f', backgroundColor: '#eef2f7', textColor: '#111827' },
     });
@@ -187,6 +216,44 @@ describe('hosted login in a real browser (headless Chromium)', { skip: !existsSy
     await page.waitForURL(`${app.origin}/`);
     assert.equal(await page.textContent('#status'), `Signed in as ${user.email}`);
     assert.deepEqual(seen.filter((u) => u.startsWith(HATCH_URL)), [], 'no Hatch page was shown');
+    await page.close();
+  });
+
+  it('a user with an authenticator app passes the second step with a TOTP code, then with the recovery code', async () => {
+    await context.clearCookies(); // signed out
+    const page = await context.newPage();
+    await signInOnPage(page, app, mfaUser);
+
+    // The second-factor form: its labelled code field has focus.
+    await page.waitForSelector('#code');
+    assert.equal(await page.textContent('h1'), 'Two-step verification');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'code', 'the code field has focus');
+    assert.equal(await page.evaluate(() => document.querySelector('label[for=code]')?.textContent), 'Verification code');
+    await page.screenshot({ path: join(ARTIFACTS, 'mfa-page.png'), fullPage: true });
+
+    // A wrong code is refused on the same form.
+    await page.keyboard.type('000000');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[role=alert]');
+    assert.match(await page.textContent('[role=alert]'), /invalid/);
+    await page.screenshot({ path: join(ARTIFACTS, 'mfa-page-error.png'), fullPage: true });
+
+    // The enrollment spent the current time step's code; the next step's is accepted.
+    await page.focus('#code');
+    await page.keyboard.type(totp(mfaUser.seed, Date.now() + 30_000));
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${app.origin}/`);
+    assert.equal(await page.textContent('#status'), `Signed in as ${mfaUser.email}`);
+    await page.screenshot({ path: join(ARTIFACTS, 'app-signed-in-mfa.png') });
+
+    // Another time, with the recovery code instead of the app.
+    await context.clearCookies();
+    await signInOnPage(page, app, mfaUser);
+    await page.waitForSelector('#code');
+    await page.keyboard.type(mfaUser.recoveryCode);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${app.origin}/`);
+    assert.equal(await page.textContent('#status'), `Signed in as ${mfaUser.email}`);
     await page.close();
   });
 

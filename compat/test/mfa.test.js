@@ -3,15 +3,15 @@
 // (preEnrollMFAAuthenticatorApp / enrollMFAAuthenticatorApp), logs out, logs
 // in again and gets the MFA branch (mfaRequired, mfaToken, mfaDevices,
 // mfaStrategies), and completes it with loginWithMfa and a TOTP code computed
-// here (RFC 6238 with node:crypto). Another user raises its session with
+// here (RFC 6238 with node:crypto, lib/totp.js). Another user raises its session with
 // generateStepupSession, and the Node SDK's step-up validation (acr, amr,
 // auth_time with maxAge) accepts the resulting token.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { HATCH_API_KEY, HATCH_CLIENT_ID, HATCH_URL } from '../lib/env.js';
 import { installCookieJar, installWindow } from '../lib/browser.js';
 import { createTenant, createUser, decodeJwt, vendorToken } from '../lib/hatch.js';
+import { base32Decode, totp } from '../lib/totp.js';
 import { api, ContextHolder } from '@frontegg/rest-api';
 
 process.env.FRONTEGG_API_GATEWAY_URL = HATCH_URL;
@@ -26,35 +26,6 @@ installWindow(`${HATCH_URL}/`);
 installCookieJar(`${HATCH_URL}/`);
 const context = ContextHolder.default();
 context.setContext({ baseUrl: HATCH_URL, logLevel: 'error' });
-
-// RFC 4648 base32, as the otpauth:// secret is written.
-function base32Decode(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const ch of text.replace(/=+$/, '').toUpperCase()) {
-    const index = alphabet.indexOf(ch);
-    if (index < 0) throw new Error(`not base32: ${text}`);
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-// RFC 6238 TOTP: HMAC-SHA-1 over the 30-second step count, dynamic truncation.
-function totp(secret, whenMs = Date.now(), digits = 6) {
-  const message = Buffer.alloc(8);
-  message.writeBigUInt64BE(BigInt(Math.floor(whenMs / 1000 / 30)));
-  const mac = createHmac('sha1', secret).update(message).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % 10 ** digits).padStart(digits, '0');
-}
 
 function signOut() {
   context.setAccessToken(null);

@@ -61,6 +61,12 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	default: // a store sentinel that reached the handler's caller unwrapped
 		msg = http.StatusText(status)
 	}
+	retryHeaders(w, err)
+	JSON(w, status, ErrorBody{StatusCode: status, Errors: []string{msg}, ErrorCode: code, Message: msg})
+}
+
+// retryHeaders sets Retry-After and X-Rate-Limit-Reset from a *RetryAfter in err.
+func retryHeaders(w http.ResponseWriter, err error) {
 	var ra *RetryAfter
 	if errors.As(err, &ra) && ra.Seconds > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(ra.Seconds))
@@ -68,5 +74,4 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if ra != nil && !ra.Reset.IsZero() {
 		w.Header().Set("X-Rate-Limit-Reset", ra.Reset.UTC().Format(time.RFC3339))
 	}
-	JSON(w, status, ErrorBody{StatusCode: status, Errors: []string{msg}, ErrorCode: code, Message: msg})
 }

@@ -21,6 +21,7 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 type Access struct {
 	vendor, user, apiToken, public bool
 	permission                     string
+	pages                          PageErrors
 }
 
 // The caller kinds a route can admit.
@@ -40,6 +41,35 @@ var (
 // API-token callers. Vendors hold every permission.
 func (a Access) Can(permission string) Access {
 	a.permission = permission
+	return a
+}
+
+// PageErrors writes a route's error as an HTML page, for routes a browser
+// navigates to (the hosted login's pages and callbacks). It returns nil once
+// it has written the page, or an error — err itself when the request is not
+// one it answers with a page — that the router then writes as JSON.
+type PageErrors func(w http.ResponseWriter, r *http.Request, err error) error
+
+// ForNavigations returns p limited to requests a browser makes to load a
+// page — a GET, or an HTML form post — so that scripts calling the same
+// route still get JSON. A nil p stays nil.
+func (p PageErrors) ForNavigations() PageErrors {
+	if p == nil {
+		return nil
+	}
+	return func(w http.ResponseWriter, r *http.Request, err error) error {
+		form := strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "application/x-www-form-urlencoded")
+		if r.Method != http.MethodGet && !form {
+			return err
+		}
+		return p(w, r, err)
+	}
+}
+
+// WithPages returns a copy of a whose errors, the handler's and the
+// router's own (a rate limit, refused credentials), go to pages first.
+func (a Access) WithPages(pages PageErrors) Access {
+	a.pages = pages
 	return a
 }
 
@@ -144,6 +174,10 @@ func (rt *Router) wrap(access Access, h HandlerFunc) http.Handler {
 			err = h(w, r)
 		}
 		if err != nil {
+			retryHeaders(w, err)
+			if access.pages != nil && access.pages(w, r, err) == nil {
+				return
+			}
 			WriteError(w, r, rt.log, err)
 		}
 	})

@@ -116,6 +116,20 @@ func domainHandlers(d *deps) []routable {
 		Captcha: d.captcha, Passwords: d.passwords, Issuer: d.issuer, Revocations: d.revocations, ClientID: d.env.clientID, APIKeyHash: d.env.apiKeyHash, Now: d.now, Audit: d.audit, Sources: d.sources}
 	// The vendor's applications are the hosted login's registered OAuth clients.
 	apps := &applications.Handler{DB: d.db, Scope: d.scope, Sealer: d.sealer, VendorID: d.env.clientID, Now: d.now}
+	// The hosted login signs users in through the auth routes' code
+	// (Accounts), completes second factors through factors.PageMFA, and sends
+	// users to their account's IdP or a social provider (pageSSO), whose
+	// callbacks show their errors on its error page.
+	hosted := &oauth.Handler{MFA: factors.PageMFA{Factors: d.factors}, DB: d.db, Login: d.login, Cookies: d.cookies, Issuer: d.issuer, Tokens: d.authn, Revocations: d.revocations,
+		Settings: d.settings, Audit: d.audit, Accounts: authn, Captcha: d.captcha, BaseURL: d.cfg.BaseURL, ClientID: d.env.clientID,
+		APIKeyHash: d.env.apiKeyHash, SecretKey: d.env.secretKey, Log: d.log, Now: d.now, Applications: apps}
+	ssoLogins := &sso.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Sealer: d.sealer,
+		BaseURL: d.cfg.BaseURL, Fetch: sso.NewFetchClient(d.cfg.SSOAllowPrivateURLs), AllowInsecureURLs: d.cfg.SSOAllowPrivateURLs,
+		Resolver: resolver(d.cfg.DNSResolver), Origins: d.origins, Domains: d.domains, ErrorPage: hosted.ErrorPage, Now: d.now}
+	socialLogins := &social.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Sealer: d.sealer,
+		Client: &http.Client{Timeout: 15 * time.Second}, BaseURLs: d.cfg.SocialBaseURLs, AllowHTTP: d.cfg.SSOAllowPrivateURLs, Domains: d.domains,
+		BaseURL: d.cfg.BaseURL, ErrorPage: hosted.ErrorPage, Now: d.now}
+	hosted.SSO = pageSSO{sso: ssoLogins, social: socialLogins}
 	return []routable{
 		authn,
 		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Passwords: d.passwords, Domains: d.domains, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now,
@@ -134,11 +148,8 @@ func domainHandlers(d *deps) []routable {
 		&subaccounts.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},
 		&delegation.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Authn: d.authn, Now: d.now, Log: d.log},
 		&emailpolicy.Handler{DB: d.db, Now: d.now},
-		&sso.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Sealer: d.sealer,
-			BaseURL: d.cfg.BaseURL, Fetch: sso.NewFetchClient(d.cfg.SSOAllowPrivateURLs), AllowInsecureURLs: d.cfg.SSOAllowPrivateURLs,
-			Resolver: resolver(d.cfg.DNSResolver), Origins: d.origins, Domains: d.domains, Now: d.now},
-		&social.Handler{DB: d.db, Login: d.login, Cookies: d.cookies, Settings: d.settings, Sealer: d.sealer,
-			Client: &http.Client{Timeout: 15 * time.Second}, BaseURLs: d.cfg.SocialBaseURLs, AllowHTTP: d.cfg.SSOAllowPrivateURLs, Domains: d.domains, Now: d.now},
+		ssoLogins,
+		socialLogins,
 		&mfa.Handler{DB: d.db, Factors: d.factors, Now: d.now},
 		&passwordless.Handler{DB: d.db, Factors: d.factors, Login: d.login, Cookies: d.cookies, Settings: d.settings,
 			Captcha: d.captcha, Now: d.now},
@@ -148,13 +159,7 @@ func domainHandlers(d *deps) []routable {
 			Client: &http.Client{Timeout: 10 * time.Second}, MailTimeout: 10 * time.Second, Now: d.now},
 		&invitations.Handler{DB: d.db, Hasher: d.hasher, Passwords: d.passwords, Notifier: d.notifier, Settings: d.settings,
 			Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
-		// The hosted login signs users in through the auth routes' code
-		// (Accounts) and completes second factors with authenticator-app
-		// codes (factors.PageMFA). SSO is not wired to the page yet: it shows
-		// no SSO redirect or social buttons.
-		&oauth.Handler{MFA: factors.PageMFA{Factors: d.factors}, DB: d.db, Login: d.login, Cookies: d.cookies, Issuer: d.issuer, Tokens: d.authn, Revocations: d.revocations,
-			Settings: d.settings, Audit: d.audit, Accounts: authn, Applications: apps, BaseURL: d.cfg.BaseURL, ClientID: d.env.clientID,
-			APIKeyHash: d.env.apiKeyHash, SecretKey: d.env.secretKey, Log: d.log, Now: d.now},
+		hosted,
 	}
 }
 

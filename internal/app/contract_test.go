@@ -17,14 +17,16 @@ var operational = map[string]bool{
 }
 
 // hatchOwn are Hatch's own routes of the hosted login (package oauth; README
-// "Hosted login"): OpenID Connect's, the login page's forms, the page's
-// branding, and the parts of Terraform's hosted-login configuration the
-// catalog names only in passing (activate, deactivate, deleting a redirect
-// URI).
+// "Hosted login"): OpenID Connect's, the login page's forms and its SSO and
+// social logins' callbacks (packages sso and social), the page's branding,
+// and the parts of Terraform's hosted-login configuration the catalog names
+// only in passing (activate, deactivate, deleting a redirect URI).
 var hatchOwn = map[string]bool{
 	"GET /oauth/userinfo": true, "POST /oauth/userinfo": true, "GET /.well-known/openid-configuration": true,
 	"POST /oauth/authorize": true,
 	"GET /oauth/login":      true, "POST /oauth/login": true, "POST /oauth/login/mfa": true, "POST /oauth/login/sso": true,
+	"POST /oauth/login/mfa/send": true, "GET /oauth/sso/oidc/callback": true,
+	"GET /oauth/social/{provider}": true, "GET /oauth/social/{provider}/callback": true, "POST /oauth/social/{provider}/callback": true,
 	"GET /oauth/forgot-password": true, "POST /oauth/forgot-password": true, "GET /oauth/signup": true, "POST /oauth/signup": true,
 	"POST /oauth/resources/configurations/v1/activate": true, "POST /oauth/resources/configurations/v1/deactivate": true,
 	"DELETE /oauth/resources/configurations/v1/redirect-uri/{id}": true,

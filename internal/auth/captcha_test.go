@@ -3,11 +3,9 @@ package auth_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hatchid/hatch/internal/apitest"
@@ -15,45 +13,6 @@ import (
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/secure"
 )
-
-// siteverify is a local server speaking Google's reCAPTCHA siteverify API: it
-// accepts the token "human" (score 0.9) and "robotic" (score 0.2) for the
-// secret "the-secret", and refuses everything else.
-type siteverify struct {
-	*httptest.Server
-	mu       sync.Mutex
-	remoteIP []string
-}
-
-func newSiteverify(t *testing.T) *siteverify {
-	sv := &siteverify{}
-	sv.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
-			http.Error(w, "want a form POST", http.StatusBadRequest)
-			return
-		}
-		r.ParseForm()
-		sv.mu.Lock()
-		sv.remoteIP = append(sv.remoteIP, r.PostForm.Get("remoteip"))
-		sv.mu.Unlock()
-		resp := map[string]any{"success": false, "error-codes": []string{"invalid-input-response"}}
-		switch {
-		case r.PostForm.Get("secret") != "the-secret":
-			resp["error-codes"] = []string{"invalid-input-secret"}
-		case r.PostForm.Get("response") == "human":
-			resp = map[string]any{"success": true, "score": 0.9, "action": "login", "hostname": "localhost", "challenge_ts": "2024-01-01T00:00:00Z"}
-		case r.PostForm.Get("response") == "robotic":
-			resp = map[string]any{"success": true, "score": 0.2, "action": "login", "hostname": "localhost"}
-		}
-		json.NewEncoder(w).Encode(resp)
-	}))
-	t.Cleanup(sv.Close)
-	return sv
-}
-
-func withVerifyURL(url string) apitest.Option {
-	return func(c *config.Config) { c.RecaptchaVerifyURL = url }
-}
 
 // saveCaptcha stores the captcha policy as the settings routes do, with the
 // secret sealed under the test server's master key.
@@ -77,7 +36,7 @@ func saveCaptcha(t *testing.T, s *apitest.Server, p policy.CaptchaPolicy) {
 }
 
 func TestLoginCaptcha(t *testing.T) {
-	sv := newSiteverify(t)
+	sv := apitest.StartSiteverify(t)
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		tn := s.SeedTenant(t, "Acme")
 		s.SeedUser(t, tn.TenantID, "ada@example.com", "correct horse battery")
@@ -97,19 +56,16 @@ func TestLoginCaptcha(t *testing.T) {
 		login("robot@example.com", "").Want(t, 200) // ignored email, any case
 		// The failure does not depend on the account: an unknown user gets the same answer.
 		login("nobody@example.com", "forged").WantError(t, 400, "recaptchaToken was not accepted")
-		sv.mu.Lock()
-		if len(sv.remoteIP) == 0 || sv.remoteIP[0] != "127.0.0.1" {
-			t.Errorf("siteverify remoteip %q, want the client address", sv.remoteIP)
+		if ips := sv.RemoteIPs(); len(ips) == 0 || ips[0] != "127.0.0.1" {
+			t.Errorf("siteverify remoteip %q, want the client address", ips)
 		}
-		sv.remoteIP = nil
-		sv.mu.Unlock()
 
 		// A wrong secret: siteverify refuses every token.
 		saveCaptcha(t, s, policy.CaptchaPolicy{Enabled: true, SecretKey: "not-the-secret", MinScore: 0.5})
 		login("ada@example.com", "human").WantError(t, 400, "recaptchaToken was not accepted")
 		saveCaptcha(t, s, policy.CaptchaPolicy{Enabled: false, SecretKey: "the-secret"})
 		login("ada@example.com", "").Want(t, 200)
-	}, withVerifyURL(sv.URL))
+	}, sv.Option())
 }
 
 func TestLoginCaptchaFailsClosed(t *testing.T) {
@@ -121,5 +77,5 @@ func TestLoginCaptchaFailsClosed(t *testing.T) {
 		saveCaptcha(t, s, policy.CaptchaPolicy{Enabled: true, SecretKey: "the-secret", MinScore: 0.5})
 		s.Anon().Do(t, "POST", loginPath, map[string]string{"email": "ada@example.com", "password": "correct horse battery", "recaptchaToken": "human"}).
 			WantError(t, 500, "Internal server error")
-	}, withVerifyURL(down.URL))
+	}, func(c *config.Config) { c.RecaptchaVerifyURL = down.URL })
 }

@@ -28,11 +28,12 @@ func (h *Handler) SendPasswordReset(ctx context.Context, email string) error {
 }
 
 // SignUp is POST /identity/resources/users/v1/signUp for a form: it creates
-// the account companyName with its first user. It returns the login result
+// the account companyName with its first user, after the same captcha check. It returns the login result
 // when the user is logged in at once, and nil when the user must first
 // activate through the emailed link (also the answer for an address that
 // already has an account, which is told by email instead).
-func (h *Handler) SignUp(r *http.Request, email, name, password, companyName string) (*login.Result, error) {
-	_, res, err := h.register(r, &signUpRequest{Email: email, Name: name, Password: password, CompanyName: companyName}, false)
+func (h *Handler) SignUp(r *http.Request, email, name, password, companyName, recaptchaToken string) (*login.Result, error) {
+	_, res, err := h.register(r, &signUpRequest{Email: email, Name: name, Password: password, CompanyName: companyName,
+		RecaptchaToken: recaptchaToken}, false)
 	return res, err
 }

@@ -224,7 +224,12 @@ func (s *Service) Recover(ctx context.Context, email, code string) (*iam.User, e
 	if err != nil {
 		return nil, err
 	}
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+	return u, s.RecoverUser(ctx, u, code)
+}
+
+// RecoverUser is Recover for a known user u.
+func (s *Service) RecoverUser(ctx context.Context, u *iam.User, code string) error {
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.UseRecoveryCode(ctx, u.ID, secure.HashToken(code), s.Now()); err != nil {
 			return err
 		}
@@ -234,9 +239,9 @@ func (s *Service) Recover(ctx context.Context, email, code string) (*iam.User, e
 		return tx.DeleteMFA(ctx, u.ID)
 	})
 	if errors.Is(err, iam.ErrNotFound) {
-		return nil, ErrRecoveryFailed
+		return ErrRecoveryFailed
 	}
-	return u, err
+	return err
 }
 
 // RemoveDevice removes u's device of kind, or returns a 404.

@@ -57,6 +57,12 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) error {
 	if slices.Contains(prompts, "none") {
 		return h.redirectError(w, r, req, "login_required", "The user is not signed in")
 	}
+	if mfaToken := h.Cookies.ReadPendingMFA(r); mfaToken != "" && h.MFA != nil {
+		// An identity provider signed the user in from this page; the login
+		// needs the user's second factor (login.Cookies.ReturnToHostedPage).
+		h.Cookies.ClearPendingMFA(w)
+		return h.renderMFA(w, r, h.sealTicket(req), mfaView{Token: mfaToken}, http.StatusOK, "", "")
+	}
 	return h.renderLogin(w, r, req, h.sealTicket(req), http.StatusOK, "", req.LoginHint)
 }
 

@@ -12,5 +12,7 @@
 // login session; every authorization code is bound to that session, and
 // redeeming it adds a refresh token for the application to the same session
 // (login.Service.Branch), so the browser's cookie and the application's
-// tokens end together.
+// tokens end together. A login the page sends to an identity provider (SSO,
+// social: the SSO interface) comes back to the authorization request with
+// that cookie set, or with the pending-MFA cookie for the second step.
 package oauth

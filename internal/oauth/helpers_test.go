@@ -9,8 +9,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hatchid/hatch/internal/apitest"
+	"github.com/hatchid/hatch/internal/factors/factorstest"
+	"github.com/hatchid/hatch/internal/login"
+	"github.com/hatchid/hatch/internal/sso/ssotest"
 )
 
 // browser is a user agent with a cookie jar that does not follow redirects,
@@ -29,10 +33,11 @@ func newBrowser(s *apitest.Server) *browser {
 
 // reply is a finished browser request.
 type reply struct {
+	URL      *url.URL // what was requested
 	Status   int
 	Header   http.Header
 	Body     string
-	Location *url.URL
+	Location *url.URL // absolute
 }
 
 func (b *browser) do(t *testing.T, req *http.Request) *reply {
@@ -43,9 +48,9 @@ func (b *browser) do(t *testing.T, req *http.Request) *reply {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	out := &reply{Status: resp.StatusCode, Header: resp.Header, Body: string(raw)}
+	out := &reply{URL: req.URL, Status: resp.StatusCode, Header: resp.Header, Body: string(raw)}
 	if loc := resp.Header.Get("Location"); loc != "" {
-		out.Location, err = url.Parse(loc)
+		out.Location, err = req.URL.Parse(loc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,15 +82,52 @@ func (b *browser) get(t *testing.T, target string) *reply {
 	return b.do(t, req)
 }
 
-// post submits a form to a path on the server.
+// post submits a form to a path on the server, or to an absolute URL.
 func (b *browser) post(t *testing.T, path string, form url.Values) *reply {
 	t.Helper()
-	req, err := http.NewRequest("POST", b.s.URL+path, strings.NewReader(form.Encode()))
+	if strings.HasPrefix(path, "/") {
+		path = b.s.URL + path
+	}
+	req, err := http.NewRequest("POST", path, strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return b.do(t, req)
+}
+
+// follow goes on from r as a browser would — along redirects to any host,
+// and through an identity provider's auto-submitting form (the SAML
+// HTTP-POST binding) — until it is sent to the application's redirect URI,
+// which it returns, or shows a page, which it returns instead.
+func (b *browser) follow(t *testing.T, r *reply) (*url.URL, *reply) {
+	t.Helper()
+	for range 20 {
+		switch {
+		case r.Location != nil && strings.HasPrefix(r.Location.String(), redirect):
+			return r.Location, nil
+		case r.Location != nil:
+			r = b.get(t, r.Location.String())
+		case r.Status == http.StatusOK && strings.Contains(r.Body, `name="SAMLResponse"`):
+			action, fields := ssotest.PostedForm(r.Body)
+			r = b.post(t, action, fields)
+		default:
+			return nil, r
+		}
+	}
+	t.Fatalf("too many redirects, last at %s", r.URL)
+	return nil, nil
+}
+
+// arrive follows r to the application's redirect URI and returns it,
+// failing when a page stops the browser on the way.
+func (b *browser) arrive(t *testing.T, r *reply) *url.URL {
+	t.Helper()
+	back, shown := b.follow(t, r)
+	if shown != nil {
+		t.Fatalf("stopped at %s: %d %.1000s", shown.URL, shown.Status, shown.Body)
+	}
+	return back
 }
 
 var hiddenRE = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
@@ -152,3 +194,25 @@ func seedUser(t *testing.T, s *apitest.Server, email string) string {
 }
 
 const password = "correct horse battery"
+
+// refreshCookieName is the name of the server's refresh cookie.
+func refreshCookieName(s *apitest.Server) string { return login.CookieName(s.ClientID) }
+
+// enrollAuthenticator enrolls an authenticator app for the user with email
+// (who has the test password and no second factor yet) and returns its seed
+// and recovery code. The clock then moves on a time step, so that the next
+// code is a new one.
+func enrollAuthenticator(t *testing.T, s *apitest.Server, email string) (secret, recovery string) {
+	t.Helper()
+	c, _ := s.Login(t, email, password)
+	var e struct{ Secret string }
+	c.Do(t, "POST", "/identity/resources/users/v1/mfa/authenticator/enroll", nil).Want(t, 200).JSON(t, &e)
+	var out struct{ RecoveryCode string }
+	c.Do(t, "POST", "/identity/resources/users/v1/mfa/authenticator/enroll/verify",
+		map[string]string{"token": factorstest.Code(t, e.Secret, s.Clock.Now())}).Want(t, 200).JSON(t, &out)
+	if e.Secret == "" || out.RecoveryCode == "" {
+		t.Fatalf("enrollment: seed %q, recovery code %q", e.Secret, out.RecoveryCode)
+	}
+	s.Clock.Advance(30 * time.Second)
+	return e.Secret, out.RecoveryCode
+}

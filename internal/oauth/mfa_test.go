@@ -19,11 +19,12 @@ import (
 	"github.com/hatchid/hatch/internal/store/storetest"
 )
 
-// The second-factor step and the SSO redirect are wired in by the MFA and
-// SSO packages through the MFA and SSO interfaces; until then the app runs
-// with both nil. These tests stand in for those packages at the interface
-// (the only fakes in this package's tests) to show the page's side: the code
-// form, a refused code, the finished login, the SSO redirect and buttons.
+// The second-factor step and the SSO redirect come from other packages
+// through the MFA and SSO interfaces (wired in internal/app; page_mfa_test.go
+// and idp_test.go drive the real ones). These tests stand in for them at the
+// interface (the only fakes in this package's tests) to show the page's side
+// alone, and the page without them: the code form, a refused code, the
+// finished login, the SSO redirect and buttons.
 
 type challengedAccounts struct{}
 
@@ -34,13 +35,24 @@ func (challengedAccounts) PasswordLogin(r *http.Request, email, password, recapt
 	return &login.Result{Response: &login.Response{MFARequired: true, MFAToken: "mfa-token-1"}}, nil
 }
 func (challengedAccounts) SendPasswordReset(context.Context, string) error { return nil }
-func (challengedAccounts) SignUp(*http.Request, string, string, string, string) (*login.Result, error) {
+func (challengedAccounts) SignUp(*http.Request, string, string, string, string, string) (*login.Result, error) {
 	return nil, nil
 }
 
 type codeMFA struct{ sess *iam.Session }
 
-func (m codeMFA) Verify(w http.ResponseWriter, r *http.Request, mfaToken, code string, remember bool) (*login.Result, error) {
+func (m codeMFA) Devices(_ context.Context, mfaToken string) (*login.MFADevices, error) {
+	if mfaToken != "mfa-token-1" {
+		return nil, iam.Unauthorized("MFA token is invalid or expired")
+	}
+	return &login.MFADevices{Authenticators: []login.IDOnly{{ID: "app"}}}, nil
+}
+
+func (m codeMFA) Send(context.Context, string, string, string) (string, error) {
+	return "", iam.Invalid("no codes are sent here")
+}
+
+func (m codeMFA) Verify(w http.ResponseWriter, r *http.Request, mfaToken, method, otcToken, code string, remember bool) (*login.Result, error) {
 	if mfaToken != "mfa-token-1" || code != "123456" {
 		return nil, iam.Unauthorized("Invalid verification code")
 	}
@@ -50,7 +62,7 @@ func (m codeMFA) Verify(w http.ResponseWriter, r *http.Request, mfaToken, code s
 
 type domainSSO struct{}
 
-func (domainSSO) Prelogin(_ context.Context, email, returnTo string) (string, bool, error) {
+func (domainSSO) Prelogin(_ http.ResponseWriter, _ *http.Request, email, returnTo string) (string, bool, error) {
 	if strings.HasSuffix(email, "@corp.example") {
 		return "https://idp.corp.example/sso?return=" + url.QueryEscape(returnTo), true, nil
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/login"
+	"github.com/hatchid/hatch/internal/policy"
 )
 
 // The login page's forms. Each carries the sealed authorization request
@@ -78,10 +79,17 @@ func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, req *authR
 // ok false for a failure of Hatch's own.
 func shown(err error) (string, int, bool) {
 	var ie *iam.Error
-	if errors.As(err, &ie) && iam.KindOf(err) != iam.KindInternal {
-		return ie.Message, statusOf(iam.KindOf(err)), true
+	if !errors.As(err, &ie) || iam.KindOf(err) == iam.KindInternal {
+		return "", 0, false
 	}
-	return "", 0, false
+	switch ie.Message {
+	// The captcha's messages name the JSON field; the page's is the widget.
+	case policy.ErrCaptchaMissing.Message:
+		return "Confirm that you are not a robot, then try again.", http.StatusBadRequest, true
+	case policy.ErrCaptchaRejected.Message:
+		return "The check that you are not a robot failed. Please try again.", http.StatusBadRequest, true
+	}
+	return ie.Message, statusOf(iam.KindOf(err)), true
 }
 
 // loginPage shows the login form again (the "back to sign in" links).
@@ -105,7 +113,7 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return h.renderLogin(w, r, req, ticket, http.StatusBadRequest, "Enter your email address.", email)
 	}
 	if h.SSO != nil {
-		target, ok, err := h.SSO.Prelogin(r.Context(), email, h.authorizeURL(req))
+		target, ok, err := h.SSO.Prelogin(w, r, email, h.authorizeURL(req))
 		if err != nil {
 			return h.pageFailure(w, r, err)
 		}
@@ -137,8 +145,7 @@ func (h *Handler) afterLogin(w http.ResponseWriter, r *http.Request, req *authRe
 			return h.message(w, r, http.StatusForbidden, "Two-step verification needed",
 				"Your account uses two-step verification, which this sign-in page cannot check. Sign in through the application instead.", nil)
 		}
-		return h.render(w, r, http.StatusOK, &page{View: "mfa", Title: "Two-step verification", Ticket: ticket,
-			CSRF: h.csrfToken(w, r, ticket), MFAToken: res.Response.MFAToken})
+		return h.renderMFA(w, r, ticket, mfaView{Token: res.Response.MFAToken}, http.StatusOK, "", "")
 	case res.RefreshToken == "" && res.Response != nil && res.Response.ResetPasswordToken != "":
 		// The password rotation policy expired the password: the login gave
 		// no session, only a reset token meant for the JSON client. The page
@@ -180,22 +187,79 @@ func (h *Handler) mfaSubmit(w http.ResponseWriter, r *http.Request) error {
 		return h.message(w, r, http.StatusForbidden, "Two-step verification needed",
 			"This sign-in page cannot check two-step verification. Sign in through the application instead.", nil)
 	}
-	mfaToken, code := r.PostForm.Get("mfaToken"), strings.TrimSpace(r.PostForm.Get("code"))
-	again := func(status int, msg string) error {
-		return h.render(w, r, status, &page{View: "mfa", Title: "Two-step verification", Ticket: ticket,
-			CSRF: h.csrfToken(w, r, ticket), MFAToken: mfaToken, Error: msg})
-	}
+	f := r.PostForm
+	v := mfaView{Token: f.Get("mfaToken"), Method: f.Get("method"), OTCToken: f.Get("otcToken")}
+	code := strings.TrimSpace(f.Get("code"))
 	if code == "" {
-		return again(http.StatusBadRequest, "Enter the verification code.")
+		return h.renderMFA(w, r, ticket, v, http.StatusBadRequest, "Enter the verification code.", "")
 	}
-	res, err := h.MFA.Verify(w, r, mfaToken, code, r.PostForm.Get("rememberDevice") == "true")
+	res, err := h.MFA.Verify(w, r, v.Token, v.Method, v.OTCToken, code, f.Get("rememberDevice") == "true")
 	if err != nil {
 		if msg, status, ok := shown(err); ok {
-			return again(status, msg)
+			return h.renderMFA(w, r, ticket, v, status, msg, "")
 		}
 		return h.pageFailure(w, r, err)
 	}
 	return h.afterLogin(w, r, req, ticket, res, "")
+}
+
+// mfaSend sends a code by email or SMS (send is "email" or "sms:" and the
+// device id) and shows the form for it, or goes back to the form for an
+// authenticator-app or recovery code (send "app").
+func (h *Handler) mfaSend(w http.ResponseWriter, r *http.Request) error {
+	req, ticket, err := h.ticketFrom(r, true)
+	if err != nil {
+		return h.ticketFailure(w, r, req, err)
+	}
+	if h.MFA == nil {
+		return h.pageFailure(w, r, &pageError{http.StatusBadRequest, "This sign-in page cannot check two-step verification."})
+	}
+	v := mfaView{Token: r.PostForm.Get("mfaToken")}
+	method, deviceID, _ := strings.Cut(r.PostForm.Get("send"), ":")
+	if method == "app" {
+		return h.renderMFA(w, r, ticket, v, http.StatusOK, "", "")
+	}
+	otc, err := h.MFA.Send(r.Context(), v.Token, method, deviceID)
+	if err != nil {
+		if msg, status, ok := shown(err); ok {
+			return h.renderMFA(w, r, ticket, v, status, msg, "")
+		}
+		return h.pageFailure(w, r, err)
+	}
+	v.Method, v.OTCToken = method, otc
+	info := "We have sent a code to your email address. It is valid for a few minutes."
+	if method == "sms" {
+		info = "We have sent a code to your phone. It is valid for a few minutes."
+	}
+	return h.renderMFA(w, r, ticket, v, http.StatusOK, "", info)
+}
+
+// mfaView is the second-factor form: the MFA token and, for a code sent by
+// email or SMS, its method and otcToken; renderMFA adds the other ways the
+// user can prove it.
+type mfaView struct {
+	Token, Method, OTCToken string
+	Email                   string              // codes can be emailed here
+	Phones                  []login.PhoneDevice // codes can be texted to these (masked numbers)
+}
+
+// renderMFA shows the second-factor form for v with status, an error msg or
+// an info message. An MFA token that died (expired, or too many wrong codes)
+// sends the user back to the start.
+func (h *Handler) renderMFA(w http.ResponseWriter, r *http.Request, ticket string, v mfaView, status int, msg, info string) error {
+	d, err := h.MFA.Devices(r.Context(), v.Token)
+	if err != nil {
+		if text, status, ok := shown(err); ok {
+			return h.message(w, r, status, "Please sign in again", text, h.backToLogin(r, ticket))
+		}
+		return h.pageFailure(w, r, err)
+	}
+	if len(d.Emails) > 0 {
+		v.Email = d.Emails[0].Email
+	}
+	v.Phones = d.Phones
+	return h.render(w, r, status, &page{View: "mfa", Title: "Two-step verification", Ticket: ticket,
+		CSRF: h.csrfToken(w, r, ticket), MFA: v, Error: msg, Info: info})
 }
 
 // ssoSubmit sends the user to the identity provider of the email's domain.
@@ -211,7 +275,7 @@ func (h *Handler) ssoSubmit(w http.ResponseWriter, r *http.Request) error {
 	if h.SSO == nil {
 		return h.renderLogin(w, r, req, ticket, http.StatusBadRequest, "Single sign-on is not available.", email)
 	}
-	target, ok, err := h.SSO.Prelogin(r.Context(), email, h.authorizeURL(req))
+	target, ok, err := h.SSO.Prelogin(w, r, email, h.authorizeURL(req))
 	if err != nil {
 		return h.pageFailure(w, r, err)
 	}
@@ -303,7 +367,7 @@ func (h *Handler) signupSubmit(w http.ResponseWriter, r *http.Request) error {
 			return again(http.StatusBadRequest, field.msg)
 		}
 	}
-	res, err := h.Accounts.SignUp(r, email, name, f.Get("password"), company)
+	res, err := h.Accounts.SignUp(r, email, name, f.Get("password"), company, f.Get("g-recaptcha-response"))
 	if err != nil {
 		if msg, status, ok := shown(err); ok {
 			return again(status, msg)

@@ -244,12 +244,12 @@ func TestLoginPageErrorsAndBranding(t *testing.T) {
 				t.Errorf("%s: %d %.300s", name, r.Status, r.Body)
 			}
 		}
-		// SSO is not wired: the button is absent and its route says so.
-		if strings.Contains(page.Body, "single sign-on") {
-			t.Error("SSO button shown without SSO")
+		// SSO is wired, but no account claimed example.com, and no social provider is on.
+		if !strings.Contains(page.Body, "Sign in with single sign-on") || strings.Contains(page.Body, "Continue with") {
+			t.Error("SSO button missing, or social buttons without providers")
 		}
 		f.Set("email", "ada@example.com")
-		if r := b.post(t, "/oauth/login/sso", f); r.Status != 400 || !strings.Contains(r.Body, "not available") {
+		if r := b.post(t, "/oauth/login/sso", f); r.Status != 400 || !strings.Contains(r.Body, "not set up for this email") {
 			t.Errorf("sso: %d", r.Status)
 		}
 		// MFA is wired (factors.PageMFA): a code step without a challenge is refused.
@@ -260,7 +260,8 @@ func TestLoginPageErrorsAndBranding(t *testing.T) {
 }
 
 // TestLoginFormIsRateLimitedPerEmail: the page's form posts count against
-// the per-identifier limit like the JSON login (the limiter reads form bodies).
+// the per-identifier limit like the JSON login (the limiter reads form
+// bodies), and past it the browser is shown a page.
 func TestLoginFormIsRateLimitedPerEmail(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		seedUser(t, s, "ada@example.com")
@@ -272,8 +273,13 @@ func TestLoginFormIsRateLimitedPerEmail(t *testing.T) {
 		for range 3 {
 			b.post(t, "/oauth/login", f).want(t, 401)
 		}
-		if r := b.post(t, "/oauth/login", with(f, "password", password)); r.Status != 429 || r.Header.Get("Retry-After") == "" {
-			t.Fatalf("4th attempt: %d", r.Status)
+		// A browser gets a page, with Retry-After; the JSON route keeps its JSON.
+		r := b.post(t, "/oauth/login", with(f, "password", password))
+		if r.Status != 429 || r.Header.Get("Retry-After") == "" || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") ||
+			!strings.Contains(r.Body, "Too many attempts") || r.Header.Get("X-Frame-Options") != "DENY" {
+			t.Fatalf("4th attempt: %d %s %.300s", r.Status, r.Header.Get("Content-Type"), r.Body)
 		}
+		s.Anon().Do(t, "POST", "/identity/resources/auth/v1/user", map[string]string{"email": "ada@example.com", "password": password}).
+			WantError(t, 429, "Too many requests")
 	}, func(c *config.Config) { c.RateLimitIdentifier = config.RateLimit{Limit: 3, Window: time.Hour} })
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hatchid/hatch/internal/api"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/secure"
@@ -35,5 +36,11 @@ type Handler struct {
 	// Domains, when set, is asked before a social login finishes (the
 	// account's domain restrictions). nil allows every email.
 	Domains DomainPolicy
-	Now     func() time.Time
+	// BaseURL is Hatch's public URL: the hosted login page's social logins
+	// come back under it.
+	BaseURL string
+	// ErrorPage shows the errors of the page's social login routes, which
+	// browsers reach, as the hosted login's error page; nil answers them as JSON.
+	ErrorPage api.PageErrors
+	Now       func() time.Time
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -64,7 +65,7 @@ func (h *Handler) resolve(ctx context.Context, name string) (*resolved, error) {
 		}
 		return &resolved{typ: name,
 			oauth: oauth2.Config{ClientID: sp.ClientID, ClientSecret: string(secret), RedirectURL: sp.RedirectURL,
-				Endpoint: oauth2.Endpoint{AuthURL: p.AuthURL, TokenURL: p.TokenURL}},
+				Endpoint: oauth2.Endpoint{AuthURL: p.AuthURL, TokenURL: p.TokenURL}, Scopes: append(slices.Clone(p.Scopes), sp.AdditionalScopes...)},
 			profile: func(ctx context.Context, tok *oauth2.Token) (*profile, error) {
 				return p.read(ctx, h, p, sp.ClientID, tok)
 			},
@@ -83,7 +84,7 @@ func (h *Handler) resolve(ctx context.Context, name string) (*resolved, error) {
 	}
 	return &resolved{typ: cp.Type,
 		oauth: oauth2.Config{ClientID: cp.ClientID, ClientSecret: string(secret), RedirectURL: cp.RedirectURL,
-			Endpoint: oauth2.Endpoint{AuthURL: cp.AuthorizationURL, TokenURL: cp.TokenURL}},
+			Endpoint: oauth2.Endpoint{AuthURL: cp.AuthorizationURL, TokenURL: cp.TokenURL}, Scopes: scopesOf(cp.Scopes)},
 		profile: func(ctx context.Context, tok *oauth2.Token) (*profile, error) {
 			return readCustom(ctx, h, cp.UserInfoURL, tok)
 		},
@@ -128,29 +129,7 @@ func (h *Handler) postLogin(w http.ResponseWriter, r *http.Request) error {
 	if verifier != "" {
 		opts = append(opts, oauth2.VerifierOption(verifier))
 	}
-	exchangeCtx := context.WithValue(ctx, oauth2.HTTPClient, h.Client)
-	tok, err := p.oauth.Exchange(exchangeCtx, code, opts...)
-	if err != nil {
-		return errSocialLogin(err)
-	}
-	pr, err := p.profile(exchangeCtx, tok)
-	if err != nil {
-		return errSocialLogin(err)
-	}
-	if a, err := mail.ParseAddress(pr.Email); err != nil || a.Address != pr.Email {
-		return iam.Unauthorized("The provider did not share a valid email address")
-	}
-	u, isNew, err := h.account(ctx, p.typ, pr, body.Metadata)
-	if err != nil {
-		return err
-	}
-	// The one place the account's email-domain restrictions apply to social logins.
-	if h.Domains != nil {
-		if err := h.Domains.Allowed(ctx, u.ActiveTenantID, u.Email); err != nil {
-			return err
-		}
-	}
-	res, err := h.Login.Complete(ctx, &login.Attempt{User: u, Methods: []string{socialMethod}, IP: api.ClientIP(ctx), UserAgent: r.UserAgent()})
+	res, u, isNew, err := h.signIn(r, p, code, body.Metadata, opts...)
 	if err != nil {
 		return err
 	}
@@ -162,6 +141,36 @@ func (h *Handler) postLogin(w http.ResponseWriter, r *http.Request) error {
 		h.Cookies.Set(w, res.RefreshToken, res.RefreshExpires, core.CookieSameSite)
 	}
 	return api.OK(w, postLoginResponse{Response: res.Response, Email: u.Email, IsNewUser: isNew, TenantID: res.TenantID, Name: u.Name})
+}
+
+// signIn exchanges code at provider p, reads the profile and logs its user
+// in (account). metadata is that of a user created here.
+func (h *Handler) signIn(r *http.Request, p *resolved, code, metadata string, opts ...oauth2.AuthCodeOption) (*login.Result, *iam.User, bool, error) {
+	ctx := r.Context()
+	exchangeCtx := context.WithValue(ctx, oauth2.HTTPClient, h.Client)
+	tok, err := p.oauth.Exchange(exchangeCtx, code, opts...)
+	if err != nil {
+		return nil, nil, false, errSocialLogin(err)
+	}
+	pr, err := p.profile(exchangeCtx, tok)
+	if err != nil {
+		return nil, nil, false, errSocialLogin(err)
+	}
+	if a, err := mail.ParseAddress(pr.Email); err != nil || a.Address != pr.Email {
+		return nil, nil, false, iam.Unauthorized("The provider did not share a valid email address")
+	}
+	u, isNew, err := h.account(ctx, p.typ, pr, metadata)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	// The one place the account's email-domain restrictions apply to social logins.
+	if h.Domains != nil {
+		if err := h.Domains.Allowed(ctx, u.ActiveTenantID, u.Email); err != nil {
+			return nil, nil, false, err
+		}
+	}
+	res, err := h.Login.Complete(ctx, &login.Attempt{User: u, Methods: []string{socialMethod}, IP: api.ClientIP(ctx), UserAgent: r.UserAgent()})
+	return res, u, isNew, err
 }
 
 // account returns the user the profile logs in as, creating it (with a new

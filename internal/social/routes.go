@@ -17,4 +17,10 @@ func (h *Handler) Routes(r *api.Router) {
 
 	// login.go
 	r.Handle("POST /identity/resources/auth/v1/user/sso/{provider}/postlogin", api.Public, h.postLogin)
+
+	// page.go: social logins started on the hosted login page (Hatch's own)
+	pages := api.Public.WithPages(h.ErrorPage.ForNavigations())
+	r.Handle("GET "+pagePath+"{provider}", pages, h.pageStart)
+	r.Handle("GET "+pagePath+"{provider}/callback", pages, h.pageCallback)
+	r.Handle("POST "+pagePath+"{provider}/callback", pages, h.pageCallback)
 }

@@ -4,13 +4,15 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/hatchid/hatch/internal/sso/ssotest"
 )
 
 func TestConfigurations(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		a := e.admin(t)
-		idp := startIdP(t)
-		pem := certPEM(idp)
+		idp := ssotest.StartSAML(t)
+		pem := idp.CertPEM()
 		c := a.Do(t, "POST", configsURL, map[string]any{"enabled": true, "ssoEndpoint": idp.URL + "/sso", "publicCertificate": pem,
 			"signRequest": true, "type": "saml", "acsUrl": "https://ignored.example", "configMetadata": map[string]any{"idpEntityId": idp.URL + "/metadata"}}).Want(t, 201).Map(t)
 		id := c["id"].(string)
@@ -68,15 +70,15 @@ func TestConfigurations(t *testing.T) {
 func TestMetadata(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		a := e.admin(t)
-		idp := startIdP(t)
-		xml := idp.metadata(t)
+		idp := ssotest.StartSAML(t)
+		xml := idp.Metadata(t)
 		c := a.With("Content-Type", "application/xml").Do(t, "POST", configsURL+"/metadata", xml).Want(t, 201).Map(t)
-		if c["ssoEndpoint"] != idp.URL+"/sso" || c["idpEntityId"] != idp.URL+"/metadata" || c["publicCertificate"] != certPEM(idp) || c["type"] != "saml" {
+		if c["ssoEndpoint"] != idp.URL+"/sso" || c["idpEntityId"] != idp.URL+"/metadata" || c["publicCertificate"] != idp.CertPEM() || c["type"] != "saml" {
 			t.Fatalf("by file: %v", c)
 		}
 		id := c["id"].(string)
-		other := startIdP(t)
-		u := a.Do(t, "PUT", configsURL+"/"+id+"/metadata", map[string]any{"metadata": other.metadata(t)}).Want(t, 200).Map(t)
+		other := ssotest.StartSAML(t)
+		u := a.Do(t, "PUT", configsURL+"/"+id+"/metadata", map[string]any{"metadata": other.Metadata(t)}).Want(t, 200).Map(t)
 		if u["ssoEndpoint"] != other.URL+"/sso" {
 			t.Fatalf("by JSON: %v", u)
 		}

@@ -9,6 +9,8 @@
 //
 // Routes live under /team/resources/sso (management) and
 // /identity/resources/auth/v1|v2/user/{saml,sso,oidc} (login); routes.go
-// lists them. Hatch's decisions where Frontegg's documents are silent are in
+// lists them. Logins started on Hatch's hosted login page come back through
+// the ACS or Hatch's own OIDC callback to the page's authorization request
+// (page.go). Hatch's decisions where Frontegg's documents are silent are in
 // the catalog's §16 and in the comments of the files here.
 package sso

@@ -14,6 +14,7 @@ import (
 	"github.com/hatchid/hatch/internal/apitest"
 	"github.com/hatchid/hatch/internal/config"
 	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/sso/ssotest"
 	"github.com/hatchid/hatch/internal/store/storetest"
 )
 
@@ -93,10 +94,10 @@ func (e *env) userRoles(t *testing.T, email string) []string {
 // samlSetup connects the env's account to idp through its metadata, claims
 // acme.test and proves it through DNS, and makes the IdP trust Hatch's SP
 // metadata. It returns the configuration.
-func (e *env) samlSetup(t *testing.T, idp *testIdP, configMetadata map[string]any, encrypt bool) map[string]any {
+func (e *env) samlSetup(t *testing.T, idp *ssotest.SAMLIdP, configMetadata map[string]any, encrypt bool) map[string]any {
 	t.Helper()
 	a := e.admin(t)
-	body := map[string]any{"metadata": idp.metadata(t)}
+	body := map[string]any{"metadata": idp.Metadata(t)}
 	if configMetadata != nil {
 		body["configMetadata"] = configMetadata
 	}
@@ -106,7 +107,7 @@ func (e *env) samlSetup(t *testing.T, idp *testIdP, configMetadata map[string]an
 	e.dns.set("acme.test", "v=spf1 -all", d["txtRecord"].(string))
 	a.Do(t, "PUT", configsURL+"/"+id+"/domains/"+d["id"].(string)+"/validate", nil).Want(t, 200)
 	meta := a.Do(t, "GET", teamV1+"/saml/configurations/sp-metadata?configurationId="+url.QueryEscape(id), nil).Want(t, 200)
-	idp.trust(t, c["spEntityId"].(string), meta.Body, encrypt)
+	idp.Trust(t, c["spEntityId"].(string), meta.Body, encrypt)
 	return c
 }
 

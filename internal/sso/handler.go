@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hatchid/hatch/internal/api"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/secure"
@@ -45,5 +46,9 @@ type Handler struct {
 	// Domains, when set, is asked before an SSO user is created or logged in
 	// (the account's domain restrictions). nil allows every email.
 	Domains DomainPolicy
-	Now     func() time.Time
+	// ErrorPage shows the errors of the routes browsers reach (the ACS's
+	// form posts, the hosted login's OIDC callback) as the hosted login's
+	// error page; nil answers them as JSON.
+	ErrorPage api.PageErrors
+	Now       func() time.Time
 }

@@ -54,7 +54,7 @@ func TestMultipleSSOPerDomain(t *testing.T) {
 				"unspecifiedTenantStrategy": strategy, "useActiveTenant": useActiveTenant}).Want(t, 201)
 		}
 		// Account A (the env's): SAML, holding acme.test first.
-		idp := startIdP(t)
+		idp := ssotest.StartSAML(t)
 		e.samlSetup(t, idp, nil, false)
 		e.Clock.Advance(time.Minute)
 
@@ -130,7 +130,7 @@ func TestMultipleSSOPerDomain(t *testing.T) {
 		if claims := e.VerifyUserToken(t, out.AccessToken); claims["email"] != "bob@acme.test" || claims["tenantId"] != second.TenantID {
 			t.Fatalf("bob's claims: %v", claims)
 		}
-		idp.setUser("carol@acme.test", "Carol")
+		idp.SetUser("carol@acme.test", "Carol")
 		resp, relay, _ := browse(t, e.prelogin(t, "carol@acme.test")["address"].(string))
 		e.postSAML(t, e.Anon(), resp, relay).Want(t, 200).JSON(t, &out)
 		if claims := e.VerifyUserToken(t, out.AccessToken); claims["email"] != "carol@acme.test" || claims["tenantId"] != e.tenant.TenantID {
@@ -167,11 +167,11 @@ func TestDomainPolicyFlags(t *testing.T) {
 		}
 		// Account A: SAML through idp, claiming acme.test without proving it.
 		a := e.admin(t)
-		idp := startIdP(t)
-		c := a.Do(t, "POST", configsURL+"/metadata", map[string]any{"metadata": idp.metadata(t)}).Want(t, 201).Map(t)
+		idp := ssotest.StartSAML(t)
+		c := a.Do(t, "POST", configsURL+"/metadata", map[string]any{"metadata": idp.Metadata(t)}).Want(t, 201).Map(t)
 		id := c["id"].(string)
 		meta := a.Do(t, "GET", teamV1+"/saml/configurations/sp-metadata?configurationId="+url.QueryEscape(id), nil).Want(t, 200)
-		idp.trust(t, c["spEntityId"].(string), meta.Body, false)
+		idp.Trust(t, c["spEntityId"].(string), meta.Body, false)
 		if d := a.Do(t, "POST", configsURL+"/"+id+"/domains", map[string]any{"domain": "acme.test"}).Want(t, 201).Map(t); d["validated"] != false {
 			t.Fatalf("claim: %v", d)
 		}
@@ -182,7 +182,7 @@ func TestDomainPolicyFlags(t *testing.T) {
 
 		// bypassDomainCrossValidation: the claim carries logins.
 		setPolicy(false, true)
-		idp.setUser("alice@acme.test", "Alice")
+		idp.SetUser("alice@acme.test", "Alice")
 		resp, relay, _ := browse(t, e.prelogin(t, "alice@acme.test")["address"].(string))
 		var out apitest.LoginResponse
 		e.postSAML(t, e.Anon(), resp, relay).Want(t, 200).JSON(t, &out)
@@ -190,7 +190,7 @@ func TestDomainPolicyFlags(t *testing.T) {
 			t.Fatalf("claims: %v", claims)
 		}
 		// Only for the domains the configuration claims.
-		idp.setUser("eve@other.test", "Eve")
+		idp.SetUser("eve@other.test", "Eve")
 		resp, relay, _ = browse(t, e.prelogin(t, "alice@acme.test")["address"].(string))
 		e.postSAML(t, e.Anon(), resp, relay).WantError(t, 403, "not validated")
 		if _, err := e.DB.FindUserByEmail(context.Background(), "eve@other.test"); !errors.Is(err, iam.ErrNotFound) {
@@ -199,12 +199,12 @@ func TestDomainPolicyFlags(t *testing.T) {
 
 		// Once another account proves acme.test, the unproven claim no longer
 		// speaks for it, even for a login it started before.
-		idp.setUser("alice@acme.test", "Alice")
+		idp.SetUser("alice@acme.test", "Alice")
 		resp, relay, _ = browse(t, e.prelogin(t, "alice@acme.test")["address"].(string))
 		second := e.SeedTenant(t, "Second")
 		b := v.With("frontegg-tenant-id", second.TenantID)
 		cb := b.Do(t, "POST", configsURL, map[string]any{"ssoEndpoint": "https://idp-b.example.test/sso",
-			"publicCertificate": certPEM(startIdP(t))}).Want(t, 201).Map(t)["id"].(string)
+			"publicCertificate": ssotest.StartSAML(t).CertPEM()}).Want(t, 201).Map(t)["id"].(string)
 		claimB := b.Do(t, "POST", configsURL+"/"+cb+"/domains", map[string]any{"domain": "acme.test"}).Want(t, 201).Map(t)
 		e.dns.set("acme.test", claimB["txtRecord"].(string))
 		b.Do(t, "PUT", validateURL(cb, claimB["id"].(string)), nil).Want(t, 200)

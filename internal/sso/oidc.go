@@ -11,6 +11,7 @@ import (
 
 	"github.com/hatchid/hatch/internal/api"
 	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/secure"
 	"github.com/hatchid/hatch/internal/store"
 )
@@ -137,36 +138,48 @@ func (h *Handler) oauthConfig(ctx context.Context, c *store.SSOConfiguration, p 
 }
 
 // oidcAuthorizeURL remembers a new authorization request for c — state,
-// nonce and a PKCE verifier (S256) — and returns the IdP's authorize URL.
+// nonce and a PKCE verifier (S256) — and returns the IdP's authorize URL,
+// which sends the browser back to the account's OIDC redirect URI.
 func (h *Handler) oidcAuthorizeURL(ctx context.Context, c *store.SSOConfiguration) (string, error) {
+	address, _, err := h.oidcAuthorize(ctx, c, "", "")
+	return address, err
+}
+
+// oidcAuthorize is oidcAuthorizeURL for a login that comes back to
+// redirectURI ("" for the account's) and then goes on to returnTo ("" for
+// none); it also returns the state.
+func (h *Handler) oidcAuthorize(ctx context.Context, c *store.SSOConfiguration, redirectURI, returnTo string) (string, string, error) {
 	settings, err := h.effectiveOIDC(ctx, c.TenantID)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if !settings.Active {
-		return "", errNoSSO
+		return "", "", errNoSSO
 	}
 	if c.SSOEndpoint == "" || c.OIDCClientID == "" {
-		return "", iam.Invalid("The SSO configuration has no OIDC issuer or client id")
+		return "", "", iam.Invalid("The SSO configuration has no OIDC issuer or client id")
+	}
+	if redirectURI == "" {
+		redirectURI = settings.RedirectURI
 	}
 	p, err := h.oidcProvider(ctx, c)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	cfg, err := h.oauthConfig(ctx, c, p, settings.RedirectURI)
+	cfg, err := h.oauthConfig(ctx, c, p, redirectURI)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	state, nonce, verifier := secure.RandomToken(24), secure.RandomToken(24), oauth2.GenerateVerifier()
 	hash := secure.HashToken(state)
 	now := h.Now()
 	err = h.DB.CreateSSOLoginState(ctx, &store.SSOLoginState{Hash: hash, ConfigurationID: c.ID, Nonce: nonce,
-		CodeVerifier: h.Sealer.Seal([]byte(verifier), pkceAAD(hash)), RedirectURI: settings.RedirectURI,
+		CodeVerifier: h.Sealer.Seal([]byte(verifier), pkceAAD(hash)), RedirectURI: redirectURI, ReturnTo: returnTo,
 		CreatedAt: now, ExpiresAt: now.Add(loginStateTTL)})
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	return cfg.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), nil
+	return cfg.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), state, nil
 }
 
 func pkceAAD(stateHash string) string { return "sso-pkce:" + stateHash }
@@ -202,61 +215,74 @@ func (h *Handler) oidcPostLogin(w http.ResponseWriter, r *http.Request) error {
 	case req.State == "":
 		return iam.Invalid("state is required")
 	}
-	ctx := r.Context()
-	hash := secure.HashToken(req.State)
-	st, err := h.DB.UseSSOLoginState(ctx, hash, h.Now())
-	if errors.Is(err, iam.ErrNotFound) {
-		return errOIDCLogin(errors.New("unknown or expired state"))
-	} else if err != nil {
+	st, err := h.useOIDCState(r.Context(), req.State)
+	if err != nil {
 		return err
 	}
 	if req.RedirectURI != "" && req.RedirectURI != st.RedirectURI {
 		return errOIDCLogin(errors.New("redirectUri differs from the authorization request's"))
 	}
-	c, err := h.DB.FindSSOConfiguration(ctx, "", st.ConfigurationID)
-	if err != nil {
-		return errOIDCLogin(err)
-	}
-	if !c.Enabled || c.Type != typeOIDC {
-		return errOIDCLogin(errors.New("configuration disabled or not OIDC"))
-	}
-	p, err := h.oidcProvider(ctx, c)
-	if err != nil {
-		return err
-	}
-	cfg, err := h.oauthConfig(ctx, c, p, st.RedirectURI)
-	if err != nil {
-		return err
-	}
-	verifier, err := h.Sealer.Open(st.CodeVerifier, pkceAAD(hash))
-	if err != nil {
-		return err
-	}
-	fetchCtx := oidc.ClientContext(ctx, h.Fetch)
-	tok, err := cfg.Exchange(fetchCtx, req.Code, oauth2.VerifierOption(string(verifier)))
-	if err != nil {
-		return errOIDCLogin(err)
-	}
-	rawID, _ := tok.Extra("id_token").(string)
-	if rawID == "" {
-		return errOIDCLogin(errors.New("no id_token in the token response"))
-	}
-	idt, err := p.VerifierContext(fetchCtx, &oidc.Config{ClientID: c.OIDCClientID, Now: h.Now}).Verify(fetchCtx, rawID)
-	if err != nil {
-		return errOIDCLogin(err)
-	}
-	if !secure.Equal(idt.Nonce, st.Nonce) {
-		return errOIDCLogin(errors.New("nonce mismatch"))
-	}
-	var claims map[string]any
-	if err := idt.Claims(&claims); err != nil {
-		return errOIDCLogin(err)
-	}
-	res, err := h.signIn(r, c, claimsIdentity(claims, optionsOf(c)))
+	res, err := h.oidcSignIn(r, st, req.Code)
 	if err != nil {
 		return err
 	}
 	return h.writeLogin(w, r, res, "")
+}
+
+// useOIDCState spends the OIDC login state whose value is state, or returns
+// the error to answer when there is none.
+func (h *Handler) useOIDCState(ctx context.Context, state string) (*store.SSOLoginState, error) {
+	st, err := h.DB.UseSSOLoginState(ctx, secure.HashToken(state), h.Now())
+	if errors.Is(err, iam.ErrNotFound) {
+		return nil, errOIDCLogin(errors.New("unknown or expired state"))
+	}
+	return st, err
+}
+
+// oidcSignIn exchanges code for the login of state st, verifies the ID
+// token and logs its user in.
+func (h *Handler) oidcSignIn(r *http.Request, st *store.SSOLoginState, code string) (*login.Result, error) {
+	ctx := r.Context()
+	c, err := h.DB.FindSSOConfiguration(ctx, "", st.ConfigurationID)
+	if err != nil {
+		return nil, errOIDCLogin(err)
+	}
+	if !c.Enabled || c.Type != typeOIDC {
+		return nil, errOIDCLogin(errors.New("configuration disabled or not OIDC"))
+	}
+	p, err := h.oidcProvider(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := h.oauthConfig(ctx, c, p, st.RedirectURI)
+	if err != nil {
+		return nil, err
+	}
+	verifier, err := h.Sealer.Open(st.CodeVerifier, pkceAAD(st.Hash))
+	if err != nil {
+		return nil, err
+	}
+	fetchCtx := oidc.ClientContext(ctx, h.Fetch)
+	tok, err := cfg.Exchange(fetchCtx, code, oauth2.VerifierOption(string(verifier)))
+	if err != nil {
+		return nil, errOIDCLogin(err)
+	}
+	rawID, _ := tok.Extra("id_token").(string)
+	if rawID == "" {
+		return nil, errOIDCLogin(errors.New("no id_token in the token response"))
+	}
+	idt, err := p.VerifierContext(fetchCtx, &oidc.Config{ClientID: c.OIDCClientID, Now: h.Now}).Verify(fetchCtx, rawID)
+	if err != nil {
+		return nil, errOIDCLogin(err)
+	}
+	if !secure.Equal(idt.Nonce, st.Nonce) {
+		return nil, errOIDCLogin(errors.New("nonce mismatch"))
+	}
+	var claims map[string]any
+	if err := idt.Claims(&claims); err != nil {
+		return nil, errOIDCLogin(err)
+	}
+	return h.signIn(r, c, claimsIdentity(claims, optionsOf(c)))
 }
 
 // claimsIdentity reads the email, name and groups from ID-token claims.

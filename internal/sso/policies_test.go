@@ -73,11 +73,11 @@ func TestSSOLoginSecurityPolicies(t *testing.T) {
 func (e *env) ssoLoginFunc(t *testing.T, kind string) func(t *testing.T, email string) *apitest.Response {
 	t.Helper()
 	if kind == "saml" {
-		idp := startIdP(t)
+		idp := ssotest.StartSAML(t)
 		e.samlSetup(t, idp, nil, false)
 		return func(t *testing.T, email string) *apitest.Response {
 			t.Helper()
-			idp.setUser(email, "SSO User")
+			idp.SetUser(email, "SSO User")
 			resp, relay, _ := browse(t, e.prelogin(t, email)["address"].(string))
 			return e.postSAML(t, e.Anon(), resp, relay)
 		}

@@ -64,7 +64,10 @@ func (h *Handler) Routes(r *api.Router) {
 	// prelogin.go, saml_login.go, oidc.go: the login side
 	r.Handle("POST /identity/resources/auth/v1/user/saml/prelogin", api.Public, h.prelogin)
 	r.Handle("POST /identity/resources/auth/v2/user/sso/prelogin", api.Public, h.prelogin)
-	r.Handle("POST "+ACSPath, api.Public, h.samlPostLogin)
+	r.Handle("POST "+ACSPath, api.Public.WithPages(h.ErrorPage.ForNavigations()), h.samlPostLogin)
 	r.Handle("POST /identity/resources/auth/v1/user/oidc/postlogin", api.Public, h.oidcPostLogin)
 	r.Handle("POST /identity/resources/auth/v2/user/oidc/postlogin", api.Public, h.oidcPostLogin)
+
+	// page.go: OIDC logins started on the hosted login page (Hatch's own)
+	r.Handle("GET "+OIDCPageCallbackPath, api.Public.WithPages(h.ErrorPage.ForNavigations()), h.oidcPageCallback)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hatchid/hatch/internal/api"
 	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/secure"
 	"github.com/hatchid/hatch/internal/store"
 )
@@ -111,6 +112,9 @@ func (h *Handler) samlPostLogin(w http.ResponseWriter, r *http.Request) error {
 	res, err := h.signIn(r, c, assertionIdentity(assertion, optionsOf(c)))
 	if err != nil {
 		return err
+	}
+	if formPost && login.HostedReturnTo(h.BaseURL, returnTo) {
+		return h.returnToPage(w, r, res, returnTo) // a login started on the hosted login page
 	}
 	if !formPost {
 		returnTo = ""

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hatchid/hatch/internal/apitest"
+	"github.com/hatchid/hatch/internal/sso/ssotest"
 )
 
 // A user of a domain the account validated is sent to the IdP at prelogin,
@@ -17,7 +18,7 @@ import (
 // the checks @frontegg/client makes.
 func TestSAMLLogin(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		idp := startIdP(t)
+		idp := ssotest.StartSAML(t)
 		c := e.samlSetup(t, idp, nil, true) // assertions encrypted to Hatch's SP key
 		id := c["id"].(string)
 		a := e.admin(t)
@@ -27,7 +28,7 @@ func TestSAMLLogin(t *testing.T) {
 		a.Do(t, "POST", configsURL+"/"+id+"/groups", map[string]any{"group": "Admins", "roleIds": []string{admins}}).Want(t, 201)
 		a.Do(t, "PUT", configsURL+"/"+id+"/roles", map[string]any{"roleIds": []string{viewer}}).Want(t, 201)
 
-		idp.setUser("alice@acme.test", "Alice Liddell", "engineering")
+		idp.SetUser("alice@acme.test", "Alice Liddell", "engineering")
 		pre := e.prelogin(t, "Alice@Acme.test")
 		if pre["idpType"] != "saml" || !strings.HasPrefix(pre["address"].(string), idp.URL+"/sso?SAMLRequest=") {
 			t.Fatalf("prelogin: %v", pre)
@@ -61,7 +62,7 @@ func TestSAMLLogin(t *testing.T) {
 		browser.Do(t, "POST", "/identity/resources/auth/v1/user/token/refresh", map[string]any{}).Want(t, 201)
 
 		// Next time alice is also in Admins: the mapped role is added, none taken away.
-		idp.setUser("alice@acme.test", "Alice Liddell", "Engineering", "Admins")
+		idp.SetUser("alice@acme.test", "Alice Liddell", "Engineering", "Admins")
 		resp, relay, _ = browse(t, e.prelogin(t, "alice@acme.test")["address"].(string))
 		e.postSAML(t, e.Anon(), resp, relay).Want(t, 200)
 		if got := e.userRoles(t, "alice@acme.test"); !slices.Equal(got, []string{"admin", "engineer", "viewer"}) {
@@ -84,9 +85,9 @@ func TestSAMLLogin(t *testing.T) {
 // with the refresh cookie and sends it back to the application that asked.
 func TestSAMLFormPost(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		idp := startIdP(t)
+		idp := ssotest.StartSAML(t)
 		e.samlSetup(t, idp, nil, false)
-		idp.setUser("carol@acme.test", "Carol")
+		idp.SetUser("carol@acme.test", "Carol")
 		pre := e.Anon().With("Origin", "https://app.example.test").Do(t, "POST", "/identity/resources/auth/v1/user/saml/prelogin",
 			map[string]any{"email": "carol@acme.test"}).Want(t, 200).Map(t)
 		resp, relay, _ := browse(t, pre["address"].(string))
@@ -107,10 +108,10 @@ func TestSAMLFormPost(t *testing.T) {
 // the account validated.
 func TestSAMLRefusals(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		idp := startIdP(t)
+		idp := ssotest.StartSAML(t)
 		c := e.samlSetup(t, idp, map[string]any{"idpInitiated": true}, false)
 		sp := c["spEntityId"].(string)
-		idp.setUser("dave@acme.test", "Dave")
+		idp.SetUser("dave@acme.test", "Dave")
 		initiated := func(spID string) string {
 			t.Helper()
 			resp, _, _ := browse(t, idp.URL+"/initiate?sp="+url.QueryEscape(spID))
@@ -137,9 +138,9 @@ func TestSAMLRefusals(t *testing.T) {
 		e.postSAML(t, e.Anon(), tamper(t, resp, "dave@acme.test", "boss@acme.test"), relay).WantError(t, 401, "not valid")
 
 		// Expired: issued by an IdP whose clock is an hour behind.
-		idp.setOffset(-time.Hour)
+		idp.SetOffset(-time.Hour)
 		e.postSAML(t, e.Anon(), initiated(sp), "").WantError(t, 401, "not valid")
-		idp.setOffset(0)
+		idp.SetOffset(0)
 
 		// Expired on Hatch's side too: a valid response posted after its window.
 		resp = initiated(sp)
@@ -149,20 +150,20 @@ func TestSAMLRefusals(t *testing.T) {
 
 		// Wrong audience: signed for another SP entity id of this configuration's shape.
 		spMeta, _ := idp.GetServiceProvider(nil, sp)
-		idp.trustCopy("other-audience", spMeta, sp+"&tenant=other", e.URL+"/identity/resources/auth/v1/user/saml/postlogin")
+		idp.TrustCopy("other-audience", spMeta, sp+"&tenant=other", e.URL+"/identity/resources/auth/v1/user/saml/postlogin")
 		e.postSAML(t, e.Anon(), initiated("other-audience"), "").WantError(t, 401, "not valid")
 
 		// Wrong recipient: addressed to another ACS.
-		idp.trustCopy("other-acs", spMeta, sp, "https://evil.example.test/acs")
+		idp.TrustCopy("other-acs", spMeta, sp, "https://evil.example.test/acs")
 		e.postSAML(t, e.Anon(), initiated("other-acs"), "").WantError(t, 401, "not valid")
 
 		// An address outside the validated domains is not logged in.
-		idp.setUser("eve@other.test", "Eve")
+		idp.SetUser("eve@other.test", "Eve")
 		e.postSAML(t, e.Anon(), initiated(sp), "").WantError(t, 403, "not validated")
 
 		// Without idpInitiated, unsolicited responses are refused.
 		e.admin(t).Do(t, "PATCH", configsURL+"/"+c["id"].(string), map[string]any{"configMetadata": map[string]any{"idpInitiated": false}}).Want(t, 200)
-		idp.setUser("dave@acme.test", "Dave")
+		idp.SetUser("dave@acme.test", "Dave")
 		e.postSAML(t, e.Anon(), initiated(sp), "").WantError(t, 401, "not valid")
 
 		// A disabled configuration logs no one in.

@@ -3,6 +3,8 @@ package sso_test
 import (
 	"context"
 	"testing"
+
+	"github.com/hatchid/hatch/internal/sso/ssotest"
 )
 
 // An email the environment excludes from SSO gets the non-SSO answer at
@@ -10,7 +12,7 @@ import (
 // exclusion sends it to the IdP again.
 func TestExcludedEmails(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		e.samlSetup(t, startIdP(t), nil, false)
+		e.samlSetup(t, ssotest.StartSAML(t), nil, false)
 		v := e.Vendor(t)
 		url := configsURL + "/excluded-emails"
 		if got := v.Do(t, "GET", url, nil).Want(t, 200).Map(t); len(got["emails"].([]any)) != 0 {

@@ -31,8 +31,10 @@ func (db *DB) versionsOf(ctx context.Context, userID string) (stamp, error) {
 }
 
 // maxCopies bounds each kind of copy a DB keeps; past it, an eighth of them
-// (whichever the map yields first) are dropped to make room.
-const maxCopies = 4096
+// (whichever the map yields first) are dropped to make room. A copy of a user
+// whose roles grant Frontegg's hundred-odd permissions takes about 20 KiB, so
+// the copies stay within a few tens of MiB at worst.
+const maxCopies = 1024
 
 // copies holds the last copy read of each key with its stamp. Values are
 // shared between callers, who must not modify them.

@@ -74,10 +74,6 @@ func TestScaleOut(t *testing.T) {
 		// All test traffic comes from 127.0.0.1: the per-address limit would
 		// answer the throughput runs with 429. The per-identifier limit stays.
 		"HATCH_RATE_LIMIT_ADDRESS=0",
-		// Each node is sized like a one-vCPU pod: on a machine of a few cores
-		// one node could otherwise take them all, and adding nodes could add
-		// no capacity to measure.
-		"GOMAXPROCS=1",
 	}
 	nodes := make([]*node, 3)
 	var wg sync.WaitGroup

@@ -79,14 +79,9 @@ func (c *copies[K, V]) put(k K, st stamp, v V) {
 	c.m[k] = stamped[V]{st, v}
 }
 
-// cached returns the copy of k read at the current versions of userID's
-// profile, or loads it, keeps it and returns it.
-func cached[K comparable, V any](ctx context.Context, db *DB, c *copies[K, V], userID string, k K, load func() (V, error)) (V, error) {
-	st, err := db.versionsOf(ctx, userID)
-	if err != nil {
-		var zero V
-		return zero, err
-	}
+// at returns the copy of k read at st, or loads it, keeps it as read at st
+// and returns it.
+func (c *copies[K, V]) at(k K, st stamp, load func() (V, error)) (V, error) {
 	if v, ok := c.get(k, st); ok {
 		return v, nil
 	}
@@ -96,6 +91,17 @@ func cached[K comparable, V any](ctx context.Context, db *DB, c *copies[K, V], u
 	}
 	c.put(k, st, v)
 	return v, nil
+}
+
+// cached returns the copy of k read at the current versions of userID's
+// profile, or loads it, keeps it and returns it.
+func cached[K comparable, V any](ctx context.Context, db *DB, c *copies[K, V], userID string, k K, load func() (V, error)) (V, error) {
+	st, err := db.versionsOf(ctx, userID)
+	if err != nil {
+		var zero V
+		return zero, err
+	}
+	return c.at(k, st, load)
 }
 
 // profileCopies are the copies one DB keeps.
@@ -142,12 +148,12 @@ func (db *DB) FindAccess(ctx context.Context, userID string) (*Access, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, ok := db.copies.members.get(userID, at)
-	if !ok {
-		if c.user, c.ms, err = db.findUserWithMemberships(ctx, userID); err != nil {
-			return nil, err
-		}
-		db.copies.members.put(userID, at, c)
+	c, err := db.copies.members.at(userID, at, func() (userMembers, error) {
+		u, ms, err := db.findUserWithMemberships(ctx, userID)
+		return userMembers{u, ms}, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	u := *c.user
 	return &Access{User: &u, Memberships: c.ms, db: db, at: at}, nil
@@ -156,16 +162,9 @@ func (db *DB) FindAccess(ctx context.Context, userID string) (*Access, error) {
 // Authz returns the user's authorization in tenantID (see FindAuthz) as of
 // the versions a was read at. The answer is shared: callers must not modify it.
 func (a *Access) Authz(ctx context.Context, tenantID string) (*Authz, error) {
-	k := [2]string{a.User.ID, tenantID}
-	if az, ok := a.db.copies.authz.get(k, a.at); ok {
-		return az, nil
-	}
-	az, err := a.db.findAuthz(ctx, a.User.ID, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	a.db.copies.authz.put(k, a.at, az)
-	return az, nil
+	return a.db.copies.authz.at([2]string{a.User.ID, tenantID}, a.at, func() (*Authz, error) {
+		return a.db.findAuthz(ctx, a.User.ID, tenantID)
+	})
 }
 
 // FindUserProfile returns the user and its details (FindUserDetails of that

@@ -86,10 +86,13 @@ func TestScaleOut(t *testing.T) {
 			t.FailNow()
 		}
 	}
-	httpc := loadtest.NewHTTPClient(8, 10*time.Second)
 	c := make([]*loadtest.Client, len(nodes))
 	for i, n := range nodes {
-		c[i] = &loadtest.Client{BaseURL: n.url, HTTP: httpc}
+		var err error
+		if c[i], err = loadtest.NewClient(n.url, 8, 10*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		defer c[i].Close()
 	}
 	vendor, err := c[0].VendorToken(ctx, clientID, apiKey)
 	if err != nil {

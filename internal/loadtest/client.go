@@ -1,38 +1,102 @@
 package loadtest
 
 import (
-	"bytes"
+	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
 
 // Client speaks to one Hatch node: the management calls that set up a run
 // and the calls that make up the scenarios. It is safe for concurrent use.
+//
+// It speaks HTTP/1.1 over keep-alive connections of its own rather than
+// through net/http's Transport: the load generator shares the machine's cores
+// with the server it measures, so every microsecond it spends per request is
+// taken from the server. A call takes an idle connection (or dials one),
+// writes the request in one write, reads the answer with http.ReadResponse and
+// puts the connection back; there is no goroutine per connection and no
+// hand-off between goroutines.
 type Client struct {
 	BaseURL string
-	HTTP    *http.Client
+	host    string      // the Host header and the address dialled
+	tls     *tls.Config // for https, else nil
+	timeout time.Duration
+	idle    chan *conn
 }
 
-// NewHTTPClient returns an HTTP/1.1 keep-alive client that keeps up to conns
-// idle connections to each node, so that every worker reuses a connection of
-// its own instead of opening one per request.
-func NewHTTPClient(conns int, timeout time.Duration) *http.Client {
-	return &http.Client{
-		Timeout: timeout,
-		Transport: &http.Transport{
-			DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-			MaxIdleConns:        0, // no limit across nodes; MaxIdleConnsPerHost bounds each
-			MaxIdleConnsPerHost: conns,
-			IdleConnTimeout:     90 * time.Second,
-			DisableCompression:  true,
-		},
+// NewClient returns a client of the node at baseURL (http or https) that
+// keeps up to conns idle connections, so that every worker reuses one of its
+// own, and bounds each call by timeout.
+func NewClient(baseURL string, conns int, timeout time.Duration) (*Client, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%q: want http://host:port", baseURL)
+	}
+	c := &Client{BaseURL: strings.TrimRight(baseURL, "/"), host: u.Host, timeout: timeout, idle: make(chan *conn, conns)}
+	port := "80"
+	if u.Scheme == "https" {
+		c.tls, port = &tls.Config{ServerName: u.Hostname()}, "443"
+	}
+	if u.Port() == "" {
+		c.host = net.JoinHostPort(u.Hostname(), port)
+	}
+	return c, nil
+}
+
+// conn is one keep-alive connection and its buffers.
+type conn struct {
+	nc  net.Conn
+	r   *bufio.Reader
+	buf []byte // the request being written
+}
+
+// Close closes the idle connections.
+func (c *Client) Close() {
+	for {
+		select {
+		case cn := <-c.idle:
+			cn.nc.Close()
+		default:
+			return
+		}
+	}
+}
+
+func (c *Client) get() (*conn, error) {
+	select {
+	case cn := <-c.idle:
+		return cn, nil
+	default:
+	}
+	d := &net.Dialer{Timeout: 5 * time.Second}
+	var nc net.Conn
+	var err error
+	if c.tls != nil {
+		nc, err = tls.DialWithDialer(d, "tcp", c.host, c.tls)
+	} else {
+		nc, err = d.Dial("tcp", c.host)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &conn{nc: nc, r: bufio.NewReaderSize(nc, 16<<10)}, nil
+}
+
+func (c *Client) put(cn *conn) {
+	select {
+	case c.idle <- cn:
+	default:
+		cn.nc.Close()
 	}
 }
 
@@ -55,44 +119,88 @@ func IsStatus(err error, status int) bool {
 
 // Call sends body (nil: none) as JSON with the headers in hdr (pairs of name
 // and value) and, when the answer has status want (0: any 2xx), decodes it
-// into out (nil: discarded). Any other status is a *StatusError. The body is always read to
-// its end so the connection is reused.
+// into out (nil: discarded). Any other status is a *StatusError. The body is
+// always read to its end so the connection is reused.
 func (c *Client) Call(ctx context.Context, method, path string, body, out any, want int, hdr ...string) error {
-	var rd io.Reader
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var raw []byte
 	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
+		var err error
+		if raw, err = json.Marshal(body); err != nil {
 			return err
 		}
-		rd = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, rd)
+	cn, err := c.get()
 	if err != nil {
 		return err
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := c.HTTP.Do(req)
+	status, answer, keep, err := cn.roundTrip(c.host, method, path, raw, hdr, time.Now().Add(c.timeout))
 	if err != nil {
-		return err
+		cn.nc.Close()
+		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != want && (want != 0 || resp.StatusCode/100 != 2) {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		io.Copy(io.Discard, resp.Body)
-		return &StatusError{Method: method, Path: path, Status: resp.StatusCode, Body: string(msg)}
+	if keep {
+		c.put(cn)
+	} else {
+		cn.nc.Close()
+	}
+	if status != want && (want != 0 || status/100 != 2) {
+		return &StatusError{Method: method, Path: path, Status: status, Body: string(answer[:min(len(answer), 512)])}
 	}
 	if out != nil {
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		if err := json.Unmarshal(answer, out); err != nil {
 			return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
 		}
 	}
-	_, err = io.Copy(io.Discard, resp.Body)
-	return err
+	return nil
+}
+
+// maxAnswer bounds the answer a call reads.
+const maxAnswer = 4 << 20
+
+// roundTrip writes one request and reads its answer whole. keep reports
+// whether the connection may carry another request.
+func (cn *conn) roundTrip(host, method, path string, body []byte, hdr []string, deadline time.Time) (status int, answer []byte, keep bool, err error) {
+	if err := cn.nc.SetDeadline(deadline); err != nil {
+		return 0, nil, false, err
+	}
+	b := append(cn.buf[:0], method...)
+	b = append(b, ' ')
+	b = append(b, path...)
+	b = append(b, " HTTP/1.1\r\nHost: "...)
+	b = append(b, host...)
+	b = append(b, "\r\nUser-Agent: hatch-loadtest\r\n"...)
+	if body != nil {
+		b = append(b, "Content-Type: application/json\r\nContent-Length: "...)
+		b = strconv.AppendInt(b, int64(len(body)), 10)
+		b = append(b, "\r\n"...)
+	} else if method != http.MethodGet && method != http.MethodHead {
+		b = append(b, "Content-Length: 0\r\n"...)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		b = append(b, hdr[i]...)
+		b = append(b, ": "...)
+		b = append(b, hdr[i+1]...)
+		b = append(b, "\r\n"...)
+	}
+	b = append(b, "\r\n"...)
+	b = append(b, body...)
+	cn.buf = b
+	if _, err := cn.nc.Write(b); err != nil {
+		return 0, nil, false, err
+	}
+	resp, err := http.ReadResponse(cn.r, nil)
+	if err != nil {
+		return 0, nil, false, err
+	}
+	answer, err = io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	resp.Body.Close()
+	if err != nil {
+		return 0, nil, false, err
+	}
+	return resp.StatusCode, answer, !resp.Close, nil
 }
 
 // Tokens are an access token and the refresh token that renews it, from a

@@ -158,11 +158,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	httpc := NewHTTPClient(cfg.Concurrency, cfg.Timeout)
-	defer httpc.CloseIdleConnections()
 	clients := make([]*Client, len(cfg.URLs))
 	for i, u := range cfg.URLs {
-		clients[i] = &Client{BaseURL: u, HTTP: httpc}
+		c, err := NewClient(u, cfg.Concurrency, cfg.Timeout)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		clients[i] = c
 	}
 	rep := &Report{Targets: cfg.URLs, StartedAt: time.Now().UTC(), CPUs: runtime.NumCPU(),
 		Concurrency: cfg.Concurrency, Duration: cfg.Duration.String()}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math/big"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -45,7 +46,11 @@ type KeyRing struct {
 	signing  *key
 	byHeader map[string]*key
 	jwks     []byte
+	gen      atomic.Uint64 // bumped by every install: what was verified before may no longer be
 }
+
+// generation changes each time the ring's keys are replaced.
+func (kr *KeyRing) generation() uint64 { return kr.gen.Load() }
 
 // Load reads the published keys, generating the first one when there is none.
 // Nodes that start together agree on one key: generation happens in a
@@ -158,6 +163,7 @@ func (kr *KeyRing) install(stored []*store.SigningKey) error {
 	}
 	kr.mu.Lock()
 	kr.signing, kr.byHeader, kr.jwks = signing, byHeader, doc
+	kr.gen.Add(1)
 	kr.mu.Unlock()
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -188,6 +189,63 @@ func TestRevocationsPoll(t *testing.T) {
 		}
 		if err := rv.Poll(ctx); err != nil || !rv.Revoked("sess-1") {
 			t.Fatalf("after revocation: revoked=%v err=%v", rv.Revoked("sess-1"), err)
+		}
+	})
+}
+
+// A token verified once is remembered, but only its signature check: expiry
+// and revocation still apply, callers cannot change what is remembered, and
+// a key taken out of the ring stops verifying at once.
+func TestVerifiedTokensRemembered(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		tok := f.userToken(t, time.Hour)
+		c, err := f.authn.Verify(tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Subject, c.TenantIDs = "someone-else", append(c.TenantIDs, "t-other")
+		again, err := f.authn.Verify(tok)
+		if err != nil || again.Subject != "u1" || len(again.TenantIDs) != 0 {
+			t.Fatalf("second Verify = %+v, %v; want the token's own claims", again, err)
+		}
+
+		f.now = f.now.Add(2 * time.Hour)
+		if _, err := f.authn.Verify(tok); err == nil {
+			t.Error("remembered token accepted after its expiry")
+		}
+		f.now = f.now.Add(-2 * time.Hour)
+
+		if err := f.keys.Rotate(context.Background(), time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.authn.Verify(tok); err != nil {
+			t.Fatalf("token of the retired key refused while published: %v", err)
+		}
+		f.now = f.now.Add(2 * time.Minute)
+		if err := f.keys.Load(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.authn.Verify(tok); err == nil {
+			t.Error("remembered token accepted after its key was unpublished")
+		}
+	})
+}
+
+func TestVerifiedTokensBounded(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		for i := range maxVerified + 10 {
+			tok, _, err := f.issuer.Sign(&Claims{Subject: fmt.Sprint("u", i), Type: iam.TokenTypeUser, TenantID: "t1", SessionID: "s1"}, time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.authn.Verify(tok); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := len(f.authn.verified.m); n > maxVerified {
+			t.Errorf("%d tokens remembered, want at most %d", n, maxVerified)
 		}
 	})
 }

@@ -19,15 +19,32 @@ func JSON(w http.ResponseWriter, status int, v any) error {
 		w.WriteHeader(status)
 		return nil
 	}
+	body, err := Encode(v)
+	if err != nil {
+		return err
+	}
+	return RawJSON(w, status, body)
+}
+
+// Encode renders v as JSON answers carry it (no HTML escaping, a final newline).
+func Encode(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("encode response: %w", err)
+		return nil, fmt.Errorf("encode response: %w", err)
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	return buf.Bytes(), nil
+}
+
+// RawJSON writes body, JSON that Encode rendered, with status. The length is
+// declared, so the answer goes out whole rather than in chunks.
+func RawJSON(w http.ResponseWriter, status int, body []byte) error {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(body)
 	return err
 }
 

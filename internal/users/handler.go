@@ -36,6 +36,7 @@ type Handler struct {
 
 	bulkOnce sync.Once
 	bulkWake chan struct{}
+	me       meAnswers
 }
 
 // Frontegg's permission keys for managing the users of an account.

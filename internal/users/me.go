@@ -4,15 +4,19 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
+	"time"
 
 	"github.com/hatchid/hatch/internal/api"
 	"github.com/hatchid/hatch/internal/iam"
+	"github.com/hatchid/hatch/internal/store"
 )
 
 // getMe answers the caller's profile, shown in the token's active tenant.
 //
 // The profile comes from the store's copy, kept while the user is unchanged
-// (store.FindUserProfile): every authenticated page load asks for it.
+// (store.FindUserProfile), and the answer rendered from that copy is kept
+// beside it (meAnswers): every authenticated page load asks for it.
 func (h *Handler) getMe(w http.ResponseWriter, r *http.Request) error {
 	id, err := selfID(r)
 	if err != nil {
@@ -22,7 +26,66 @@ func (h *Handler) getMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.selfMissing(r, err)
 	}
-	return api.JSON(w, http.StatusOK, h.userJSON(u, d, scopeTenant(r), h.Now()))
+	tenantID, now := scopeTenant(r), h.Now()
+	body, ok := h.me.get(id, tenantID, d, now)
+	if !ok {
+		if body, err = api.Encode(h.userJSON(u, d, tenantID, now)); err != nil {
+			return err
+		}
+		var until time.Time // the answer's isLocked turns false when a temporary lock ends
+		if u.LockedUntil != nil && u.LockedUntil.After(now) {
+			until = *u.LockedUntil
+		}
+		h.me.put(id, tenantID, meAnswer{from: d, until: until, body: body})
+	}
+	return api.RawJSON(w, http.StatusOK, body)
+}
+
+// meAnswers keeps the rendered users/v2/me answer of each user and tenant
+// with the profile copy it was rendered from. The store hands out the same
+// copy (the same *store.UserDetails) while the user is unchanged and a new
+// one after any change, so an answer is reused only while its copy is the
+// current one; holding the copy keeps its address from being reused.
+type meAnswers struct {
+	mu sync.Mutex
+	m  map[[2]string]meAnswer // by user id and tenant id
+}
+
+type meAnswer struct {
+	from  *store.UserDetails
+	until time.Time // zero: for as long as from is current
+	body  []byte
+}
+
+// maxMeAnswers bounds the answers kept; past it, an eighth of them are dropped.
+const maxMeAnswers = 1024
+
+func (c *meAnswers) get(userID, tenantID string, from *store.UserDetails, now time.Time) ([]byte, bool) {
+	c.mu.Lock()
+	a, ok := c.m[[2]string{userID, tenantID}]
+	c.mu.Unlock()
+	if !ok || a.from != from || (!a.until.IsZero() && !now.Before(a.until)) {
+		return nil, false
+	}
+	return a.body, true
+}
+
+func (c *meAnswers) put(userID, tenantID string, a meAnswer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[[2]string]meAnswer)
+	}
+	if len(c.m) >= maxMeAnswers {
+		n := 0
+		for k := range c.m {
+			delete(c.m, k)
+			if n++; n >= maxMeAnswers/8 {
+				break
+			}
+		}
+	}
+	c.m[[2]string{userID, tenantID}] = a
 }
 
 // authorizationJSON is the caller's roles and permissions in its active tenant.

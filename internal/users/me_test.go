@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -190,5 +191,44 @@ func TestMyTenants(t *testing.T) {
 			t.Fatalf("with a disabled membership: %+v", arr)
 		}
 		e.Vendor(t).Do(t, "GET", "/identity/resources/users/v1/me/tenants", nil).WantError(t, 403, "")
+	})
+}
+
+// users/v2/me keeps its rendered answer only while the user is unchanged and,
+// for a temporary lock, until the lock ends.
+func TestGetMeFollowsChanges(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		a := e.SeedTenant(t, "A")
+		u := e.SeedUser(t, a.TenantID, "ada@example.com", "pw-pw-pw-pw")
+		c, _ := e.Login(t, "ada@example.com", "pw-pw-pw-pw")
+		me := func() (m struct {
+			Name     string `json:"name"`
+			IsLocked bool   `json:"isLocked"`
+			Roles    []role `json:"roles"`
+		}) {
+			t.Helper()
+			c.Do(t, "GET", mePath, nil).Want(t, 200).JSON(t, &m)
+			return m
+		}
+		if m := me(); m.Name == "Grace" || len(m.Roles) != 0 || m.IsLocked {
+			t.Fatalf("first answer %+v", m)
+		}
+		e.Exec(t, `UPDATE users SET name = 'Grace' WHERE id = $1`, u.ID)
+		if m := me(); m.Name != "Grace" {
+			t.Fatalf("after a rename: %+v", m)
+		}
+		e.grant(t, u.ID, a.TenantID, e.seedRole(t, a.TenantID, "editor", false, "app.write"))
+		if m := me(); len(m.Roles) != 1 {
+			t.Fatalf("after a grant: %+v", m)
+		}
+		until := e.Clock.Now().Add(time.Minute)
+		e.Exec(t, `UPDATE users SET locked_until = $1 WHERE id = $2`, until.UnixMicro(), u.ID)
+		if m := me(); !m.IsLocked {
+			t.Fatalf("during a temporary lock: %+v", m)
+		}
+		e.Clock.Advance(2 * time.Minute)
+		if m := me(); m.IsLocked {
+			t.Fatalf("after the temporary lock ended: %+v", m)
+		}
 	})
 }

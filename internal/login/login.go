@@ -384,7 +384,16 @@ func (s *Service) RefreshFor(ctx context.Context, clientID, refresh, tenantID st
 		return nil, err
 	}
 	now := s.Now()
-	rules, err := s.refreshRules(ctx, refresh, core, now)
+	// The session is read first: its account's rules set the new token's
+	// lifetime, and the profile versions read with it serve the user's access below.
+	cur, err := s.DB.FindRefreshSession(ctx, hashOf(refresh))
+	if errors.Is(err, iam.ErrNotFound) {
+		return nil, ErrSessionInvalid
+	}
+	if err != nil {
+		return nil, err
+	}
+	rules, err := s.refreshRules(ctx, cur.Session, core, now)
 	if err != nil {
 		return nil, err
 	}
@@ -394,11 +403,9 @@ func (s *Service) RefreshFor(ctx context.Context, clientID, refresh, tenantID st
 	sess, err := s.DB.RotateRefreshToken(ctx, hashOf(refresh), nextHash, clientID, now, nextExp)
 	switch {
 	case errors.Is(err, store.ErrRefreshReused):
-		if old, ferr := s.DB.FindSessionByRefreshToken(ctx, hashOf(refresh)); ferr == nil {
-			s.Revocations.Add(old.ID)
-			if err := s.recordSession(ctx, old, audit.ActionRefreshReused, audit.High, audit.Failure); err != nil {
-				return nil, err
-			}
+		s.Revocations.Add(cur.ID)
+		if err := s.recordSession(ctx, cur.Session, audit.ActionRefreshReused, audit.High, audit.Failure); err != nil {
+			return nil, err
 		}
 		return nil, ErrSessionInvalid
 	case errors.Is(err, iam.ErrNotFound):
@@ -407,7 +414,7 @@ func (s *Service) RefreshFor(ctx context.Context, clientID, refresh, tenantID st
 		return nil, fmt.Errorf("rotate refresh token: %w", err)
 	}
 	nextExp = minTime(nextExp, sess.ExpiresAt)
-	acc, err := s.DB.FindAccess(ctx, sess.UserID)
+	acc, err := cur.Access(ctx)
 	if err != nil {
 		return nil, ErrSessionInvalid
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 
 	"github.com/hatchid/hatch/internal/iam"
@@ -148,6 +149,10 @@ func (db *DB) FindAccess(ctx context.Context, userID string) (*Access, error) {
 	if err != nil {
 		return nil, err
 	}
+	return db.accessAt(ctx, userID, at)
+}
+
+func (db *DB) accessAt(ctx context.Context, userID string, at stamp) (*Access, error) {
 	c, err := db.copies.members.at(userID, at, func() (userMembers, error) {
 		u, ms, err := db.findUserWithMemberships(ctx, userID)
 		return userMembers{u, ms}, err
@@ -157,6 +162,46 @@ func (db *DB) FindAccess(ctx context.Context, userID string) (*Access, error) {
 	}
 	u := *c.user
 	return &Access{User: &u, Memberships: c.ms, db: db, at: at}, nil
+}
+
+// RefreshSession is the session a refresh token belongs to, read with the
+// versions of its user's profile in the same query: a refresh reads the
+// session first, then its user's access (Access) with no further version read.
+type RefreshSession struct {
+	*iam.Session
+	db *DB
+	at stamp
+}
+
+// FindRefreshSession returns the session a refresh token (live or spent)
+// belongs to, or iam.ErrNotFound.
+func (db *DB) FindRefreshSession(ctx context.Context, hash string) (*RefreshSession, error) {
+	rs := &RefreshSession{db: db}
+	var err error
+	rs.Session, err = scanSession(withStamp{db.r.QueryRowContext(ctx, `SELECT `+sessionColumns+`,
+		COALESCE((SELECT v FROM user_versions WHERE user_versions.user_id = sessions.user_id), 0),
+		(SELECT v FROM profile_epoch WHERE id = 1)
+		FROM sessions WHERE id = (SELECT session_id FROM refresh_tokens WHERE hash = $1)`, hash), &rs.at})
+	if err != nil {
+		return nil, err
+	}
+	return rs, nil
+}
+
+// Access returns the session's user and memberships as FindAccess does, at
+// the versions read with the session.
+func (rs *RefreshSession) Access(ctx context.Context) (*Access, error) {
+	return rs.db.accessAt(ctx, rs.UserID, rs.at)
+}
+
+// withStamp scans a row's columns and then the two versions that follow them.
+type withStamp struct {
+	row *sql.Row
+	at  *stamp
+}
+
+func (w withStamp) Scan(dest ...any) error {
+	return w.row.Scan(append(dest, &w.at.user, &w.at.epoch)...)
 }
 
 // Authz returns the user's authorization in tenantID (see FindAuthz) as of

@@ -134,3 +134,50 @@ func TestProfileCopiesFollowEveryChange(t *testing.T) {
 		}
 	})
 }
+
+// TestRefreshSessionAccess: the versions read with a refresh token's session
+// serve its user's access, which follows a change made since the last read.
+func TestRefreshSessionAccess(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Now()
+		tn := &iam.Tenant{ID: uuid.NewString(), TenantID: uuid.NewString(), Name: "A", Metadata: "{}", CreatedAt: now, UpdatedAt: now}
+		if err := db.CreateTenant(ctx, tn); err != nil {
+			t.Fatal(err)
+		}
+		u := &iam.User{ID: uuid.NewString(), Email: "ada@example.com", Name: "Ada", Metadata: "{}", Provider: "local", CreatedAt: now, UpdatedAt: now}
+		sess := &iam.Session{ID: uuid.NewString(), UserID: u.ID, TenantID: tn.TenantID, AuthTime: now, CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(time.Hour)}
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateUser(ctx, store.NewUser{User: u, TenantID: tn.TenantID}); err != nil {
+				return err
+			}
+			return tx.CreateSession(ctx, sess, "refresh-hash", now.Add(time.Hour))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		name := func() string {
+			t.Helper()
+			rs, err := db.FindRefreshSession(ctx, "refresh-hash")
+			if err != nil || rs.ID != sess.ID || rs.UserID != u.ID {
+				t.Fatalf("FindRefreshSession = %+v, %v", rs, err)
+			}
+			acc, err := rs.Access(ctx)
+			if err != nil || len(acc.Memberships) != 1 {
+				t.Fatalf("Access = %+v, %v", acc, err)
+			}
+			return acc.User.Name
+		}
+		if got := name(); got != "Ada" {
+			t.Fatalf("name %q", got)
+		}
+		if err := db.ExecForTest(ctx, `UPDATE users SET name = 'Ada L' WHERE id = $1`, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := name(); got != "Ada L" {
+			t.Fatalf("after a rename: %q", got)
+		}
+		if _, err := db.FindRefreshSession(ctx, "no-such-hash"); !errors.Is(err, iam.ErrNotFound) {
+			t.Fatalf("unknown token: %v", err)
+		}
+	})
+}

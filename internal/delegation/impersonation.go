@@ -88,7 +88,7 @@ func (h *Handler) impersonate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if target.Locked || target.LockedUntil != nil && target.LockedUntil.After(h.Now()) {
+	if target.LockedAt(h.Now()) {
 		return iam.Forbidden("User is locked")
 	}
 	imp := &store.Impersonation{SessionID: uuid.NewString(), ActorKind: act.kind, ActorID: act.id, UserID: target.ID,

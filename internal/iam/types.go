@@ -46,6 +46,12 @@ type User struct {
 	UpdatedAt         time.Time
 }
 
+// LockedAt reports whether the user is locked at now: by the vendor (Locked,
+// until unlocked) or by the lockout policy (LockedUntil, until it passes).
+func (u *User) LockedAt(now time.Time) bool {
+	return u.Locked || (u.LockedUntil != nil && u.LockedUntil.After(now))
+}
+
 // Membership is a user's place in one tenant.
 type Membership struct {
 	UserID             string

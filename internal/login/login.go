@@ -121,7 +121,7 @@ func (s *Service) Complete(ctx context.Context, a *Attempt) (*Result, error) {
 	}
 	u := a.User
 	now := s.Now()
-	if u.Locked || (u.LockedUntil != nil && u.LockedUntil.After(now)) {
+	if u.LockedAt(now) {
 		// Counted as a failure, so that a locked account answers even the
 		// right password as it answers a wrong one, in content and in the
 		// work done (a faster answer would tell the password was right).
@@ -218,7 +218,7 @@ func (s *Service) Resume(ctx context.Context, a *Attempt, tenantID string) (*Res
 	if err != nil {
 		return nil, err
 	}
-	if u.Locked || (u.LockedUntil != nil && u.LockedUntil.After(s.Now())) {
+	if u.LockedAt(s.Now()) {
 		return nil, ErrLoginFailed
 	}
 	core, err := s.Settings.Core(ctx)
@@ -419,7 +419,7 @@ func (s *Service) RefreshFor(ctx context.Context, clientID, refresh, tenantID st
 		return nil, ErrSessionInvalid
 	}
 	u, ms := acc.User, acc.Memberships
-	if u.Locked || (u.LockedUntil != nil && u.LockedUntil.After(now)) {
+	if u.LockedAt(now) {
 		return nil, ErrSessionInvalid
 	}
 	want := tenantID

@@ -41,7 +41,7 @@ func (s *Service) Current(ctx context.Context, refresh string) (*iam.Session, *i
 		return nil, nil, ErrSessionInvalid
 	}
 	u, err := s.DB.FindUser(ctx, sess.UserID)
-	if errors.Is(err, iam.ErrNotFound) || (err == nil && (u.Locked || (u.LockedUntil != nil && u.LockedUntil.After(now)))) {
+	if errors.Is(err, iam.ErrNotFound) || (err == nil && u.LockedAt(now)) {
 		return nil, nil, ErrSessionInvalid
 	}
 	if err != nil {
@@ -78,7 +78,7 @@ func (s *Service) Branch(ctx context.Context, sessionID string, client store.Ref
 	}
 	core.DefaultTokenExpiration = rules.AccessTTL(core)
 	u, err := s.DB.FindUser(ctx, sess.UserID)
-	if errors.Is(err, iam.ErrNotFound) || (err == nil && (u.Locked || (u.LockedUntil != nil && u.LockedUntil.After(now)))) {
+	if errors.Is(err, iam.ErrNotFound) || (err == nil && u.LockedAt(now)) {
 		return nil, ErrSessionInvalid
 	}
 	if err != nil {

@@ -188,7 +188,7 @@ func (h *Handler) userJSON(u *iam.User, d *store.UserDetails, tenantID string, n
 		ID: u.ID, Email: u.Email, Name: u.Name, Username: u.Username, ProfilePictureURL: u.ProfilePictureURL, Sub: u.ID,
 		Verified: u.Verified, MFAEnrolled: u.MFAEnrolled, MFABypass: vendor.MFABypass, PhoneNumber: u.PhoneNumber,
 		Roles: []roleJSON{}, Permissions: []permissionJSON{}, Provider: u.Provider, TenantIDs: []string{},
-		IsLocked: u.Locked || (u.LockedUntil != nil && u.LockedUntil.After(now)), Tenants: []userTenantJSON{},
+		IsLocked: u.LockedAt(now), Tenants: []userTenantJSON{},
 		Invisible: u.Invisible, SuperUser: u.SuperUser, Metadata: orEmptyObject(u.Metadata),
 		VendorMetadata: orEmptyObject(vendor.Metadata), ExternalID: u.ExternalID, CreatedAt: u.CreatedAt, LastLogin: u.LastLogin,
 		TemporaryExpirationDate: u.TemporaryExpires, ManagedBy: "frontegg",

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -72,12 +73,25 @@ func (c *Client) Close() {
 	}
 }
 
-func (c *Client) get() (*conn, error) {
+// get returns an idle connection (reused) or a new one.
+func (c *Client) get() (cn *conn, reused bool, err error) {
 	select {
 	case cn := <-c.idle:
-		return cn, nil
+		return cn, true, nil
 	default:
 	}
+	cn, err = c.dial()
+	return cn, false, err
+}
+
+// closedIdle reports whether err is how a connection the server had closed
+// while it sat idle fails: the write is refused, or the answer ends before its
+// first byte.
+func closedIdle(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+func (c *Client) dial() (*conn, error) {
 	d := &net.Dialer{Timeout: 5 * time.Second}
 	var nc net.Conn
 	var err error
@@ -132,11 +146,20 @@ func (c *Client) Call(ctx context.Context, method, path string, body, out any, w
 			return err
 		}
 	}
-	cn, err := c.get()
+	cn, reused, err := c.get()
 	if err != nil {
 		return err
 	}
 	status, answer, keep, err := cn.roundTrip(c.host, method, path, raw, hdr, time.Now().Add(c.timeout))
+	if err != nil && reused && closedIdle(err) {
+		// The server closed the idle connection before it read the request
+		// (as net/http's client, send it again on a new one).
+		cn.nc.Close()
+		if cn, err = c.dial(); err != nil {
+			return err
+		}
+		status, answer, keep, err = cn.roundTrip(c.host, method, path, raw, hdr, time.Now().Add(c.timeout))
+	}
 	if err != nil {
 		cn.nc.Close()
 		return fmt.Errorf("%s %s: %w", method, path, err)
@@ -189,6 +212,9 @@ func (cn *conn) roundTrip(host, method, path string, body []byte, hdr []string, 
 	b = append(b, body...)
 	cn.buf = b
 	if _, err := cn.nc.Write(b); err != nil {
+		return 0, nil, false, err
+	}
+	if _, err := cn.r.Peek(1); err != nil { // the answer's first byte, or how the connection failed
 		return 0, nil, false, err
 	}
 	resp, err := http.ReadResponse(cn.r, nil)

@@ -133,7 +133,7 @@ func domainHandlers(d *deps) []routable {
 	return []routable{
 		authn,
 		&users.Handler{DB: d.db, Hasher: d.hasher, Notifier: d.notifier, Passwords: d.passwords, Domains: d.domains, Settings: d.settings, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now,
-			Sealer: d.sealer, Log: d.log, BulkInterval: d.cfg.OutboxInterval},
+			Audit: d.audit, Sealer: d.sealer, Log: d.log, BulkInterval: d.cfg.OutboxInterval},
 		&tenants.Handler{DB: d.db, Revocations: d.revocations, ClientID: d.env.clientID, Now: d.now},
 		&settings.Handler{DB: d.db, Settings: d.settings, Keys: d.keys, Sealer: d.sealer, ClientID: d.env.clientID, Now: d.now},
 		&securitypolicy.Handler{DB: d.db, Policies: d.policies, Passwords: d.passwords},

@@ -39,6 +39,7 @@ const (
 	ActionSessionEnded    = "Session ended"
 	ActionSettingsChanged = "Settings changed"
 	ActionLockout         = "User locked out"
+	ActionUnlock          = "User unlocked"
 	ActionMFAChanged      = "MFA changed"
 	ActionPasswordChanged = "Password changed"
 	ActionTokenCreated    = "Token created"

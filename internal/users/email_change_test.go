@@ -196,10 +196,12 @@ func TestEmailChangesObeyDomainRestrictions(t *testing.T) {
 		c.Do(t, "POST", emailMeVerify, map[string]any{"email": "ada@later.example", "code": code}).WantError(t, 400, refused)
 		e.Login(t, "ada@example.com", "pw-pw-pw-pw")
 
-		// The vendor's changes obey them too: the email route, and making an additional address primary.
+		// The vendor's changes obey them too: the email route, and making an
+		// additional address primary, even one added before its domain was blocked.
 		vendor.Do(t, "PUT", "/identity/resources/users/v1/"+u.ID+"/email", map[string]any{"email": "ada@blocked.example"}).WantError(t, 400, refused)
-		vendor.Do(t, "POST", "/identity/resources/users/emails/v1/vendor/"+u.ID, map[string]any{"email": "ada@blocked.example", "isVerified": true}).Want(t, 201)
-		vendor.Do(t, "POST", "/identity/resources/users/emails/v1/vendor/"+u.ID+"/primary", map[string]any{"email": "ada@blocked.example"}).WantError(t, 400, refused)
+		vendor.Do(t, "POST", "/identity/resources/users/emails/v1/vendor/"+u.ID, map[string]any{"email": "ada@soon.example", "isVerified": true}).Want(t, 201)
+		betaAdmin.Do(t, "POST", domainRestrictions, map[string]any{"domain": "soon.example", "type": "BLOCK"}).Want(t, 201)
+		vendor.Do(t, "POST", "/identity/resources/users/emails/v1/vendor/"+u.ID+"/primary", map[string]any{"email": "ada@soon.example"}).WantError(t, 400, refused)
 		e.Login(t, "ada@example.com", "pw-pw-pw-pw")
 		var got user
 		vendor.Do(t, "PUT", "/identity/resources/users/v1/"+u.ID+"/email", map[string]any{"email": "ada@fine.example"}).Want(t, 200).JSON(t, &got)

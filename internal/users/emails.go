@@ -148,8 +148,13 @@ func (h *Handler) addUserEmail(w http.ResponseWriter, r *http.Request) error {
 }
 
 // addEmail adds email to u (or, when u already has it unverified and verified
-// is false, sends a new code) in one transaction.
+// is false, sends a new code) in one transaction. An address the email-domain
+// restrictions of one of u's accounts refuse is refused with a 400, as when it
+// would become primary (checkEmailDomain), and nothing is stored or sent.
 func (h *Handler) addEmail(ctx context.Context, u *iam.User, email string, verified bool) (*store.UserEmail, error) {
+	if err := h.checkEmailDomain(ctx, u.ID, email); err != nil {
+		return nil, err
+	}
 	var out *store.UserEmail
 	err := h.DB.InTx(ctx, func(tx *store.Tx) error {
 		now := h.Now()

@@ -1,6 +1,7 @@
 package users_test
 
 import (
+	"slices"
 	"testing"
 )
 
@@ -155,5 +156,66 @@ func TestVendorUserEmails(t *testing.T) {
 		c, _ := e.Login(t, "bob@example.com", "pw-pw-pw-pw")
 		c.Do(t, "GET", emailsV1, nil).WantError(t, 403, "Insufficient permissions")
 		c.Do(t, "POST", base, map[string]any{"email": "z@example.com"}).WantError(t, 403, "")
+	})
+}
+
+func TestAddedEmailsObeyDomainRestrictions(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		acme, beta := e.SeedTenant(t, "Acme"), e.SeedTenant(t, "Beta")
+		u := e.SeedUser(t, acme.TenantID, "ada@example.com", "pw-pw-pw-pw")
+		vendor := e.Vendor(t)
+		vendor.Do(t, "POST", "/identity/resources/users/v1/"+u.ID+"/tenant", map[string]any{"tenantId": beta.TenantID, "skipInviteEmail": true}).Want(t, 201)
+		// Beta, one of Ada's two accounts, blocks blocked.example and its subdomains.
+		betaAdmin := vendor.With("frontegg-tenant-id", beta.TenantID)
+		betaAdmin.Do(t, "POST", domainRestrictions, map[string]any{"domain": "blocked.example", "type": "BLOCK"}).Want(t, 201)
+		betaAdmin.Do(t, "POST", domainRestrictions+"/config", map[string]any{"active": true, "type": "BLOCK"}).Want(t, 201)
+		const refused = `email domain is not allowed in account "Beta" by its email domain restrictions`
+		c, _ := e.Login(t, "ada@example.com", "pw-pw-pw-pw")
+		mine := func() []email {
+			t.Helper()
+			var out []email
+			c.Do(t, "GET", emailsV1+"/me", nil).Want(t, 200).JSON(t, &out)
+			return out
+		}
+
+		// Refused, by the user and by the vendor: nothing stored, nothing sent.
+		before := e.OutboxSize(t)
+		c.Do(t, "POST", emailsV1, map[string]any{"email": "ada@blocked.example"}).WantError(t, 400, refused)
+		c.Do(t, "POST", emailsV1, map[string]any{"email": "ada@mail.BLOCKED.example"}).WantError(t, 400, refused)
+		vendor.Do(t, "POST", emailsV1+"/vendor/"+u.ID, map[string]any{"email": "ada@blocked.example", "isVerified": true}).WantError(t, 400, refused)
+		vendor.Do(t, "POST", emailsV1+"/vendor/"+u.ID, map[string]any{"email": "ada@blocked.example"}).WantError(t, 400, refused)
+		if got := mine(); len(got) != 1 || got[0].Email != "ada@example.com" {
+			t.Fatalf("after refused additions %+v", got)
+		}
+		if after := e.OutboxSize(t); after != before {
+			t.Fatalf("refused additions queued %d messages", after-before)
+		}
+
+		// An allowed domain is added and sent a code.
+		var added email
+		c.Do(t, "POST", emailsV1, map[string]any{"email": "ada@fine.example"}).Want(t, 201).JSON(t, &added)
+		if added.Email != "ada@fine.example" || added.UserID != u.ID {
+			t.Fatalf("added %+v", added)
+		}
+		e.waitCode(t, "ada@fine.example")
+		vendor.Do(t, "POST", emailsV1+"/vendor/"+u.ID, map[string]any{"email": "ada@work.example", "isVerified": true}).Want(t, 201)
+		// (Both additional addresses are added at the same instant: compare them unordered.)
+		got := mine()
+		var additional []string
+		for _, a := range got[1:] {
+			additional = append(additional, a.Email)
+		}
+		slices.Sort(additional)
+		if len(got) != 3 || !slices.Equal(additional, []string{"ada@fine.example", "ada@work.example"}) {
+			t.Fatalf("after allowed additions %+v", got)
+		}
+
+		// Once its domain is blocked, a pending address is sent no new code.
+		betaAdmin.Do(t, "POST", domainRestrictions, map[string]any{"domain": "fine.example", "type": "BLOCK"}).Want(t, 201)
+		before = e.OutboxSize(t)
+		c.Do(t, "POST", emailsV1, map[string]any{"email": "ada@fine.example"}).WantError(t, 400, refused)
+		if after := e.OutboxSize(t); after != before {
+			t.Fatalf("a refused resend queued %d messages", after-before)
+		}
 	})
 }

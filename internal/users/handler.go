@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/policy"
@@ -26,6 +27,7 @@ type Handler struct {
 	Domains     *policy.EmailDomains // the accounts' email-domain restrictions
 	Settings    *policy.Settings
 	Revocations *token.Revocations
+	Audit       *audit.Recorder // records security events: a user's own unlock
 	Now         func() time.Time
 	ClientID    string // the environment's client ID, shown as vendorId on roles and tenants
 	// Sealer seals bulk invitation requests while they wait; Log and

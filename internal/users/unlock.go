@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/secure"
@@ -23,8 +24,9 @@ import (
 var errUnlockToken = iam.Invalid("The unlock link is invalid or has expired")
 
 // unlockMe lifts the lock of the user whose unlock token the body carries,
-// forgets its failed logins and emails it that the account is unlocked. It
-// is public: a locked user cannot sign in, so the token is the credential.
+// forgets its failed logins, records the unlock in the audit log and emails
+// the user that the account is unlocked, in one transaction. It is public: a
+// locked user cannot sign in, so the token is the credential.
 func (h *Handler) unlockMe(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		Token string `json:"token"`
@@ -51,7 +53,14 @@ func (h *Handler) unlockMe(w http.ResponseWriter, r *http.Request) error {
 		} else if err != nil {
 			return err
 		}
-		if err := unlock(ctx, tx, u); err != nil || u.Email == "" {
+		if err := unlock(ctx, tx, u); err != nil {
+			return err
+		}
+		// No one is signed in: the user, by its link, is the actor.
+		e := audit.Event{TenantID: u.ActiveTenantID, UserID: u.ID, Email: u.Email, ActorID: u.ID, ActorType: audit.ActorUser,
+			ActorEmail: u.Email, Action: audit.ActionUnlock, Resource: "Authentication", Severity: audit.Medium,
+			UserAgent: r.UserAgent(), Data: map[string]any{"via": "unlock link"}}
+		if err := h.Audit.RecordTx(ctx, tx, e); err != nil || u.Email == "" {
 			return err
 		}
 		return h.Notifier.Email(ctx, tx, notify.UnlockUserSuccess, u.Email, notify.Vars{Name: u.Name, Email: u.Email})

@@ -1,0 +1,77 @@
+package users_test
+
+import (
+	"net/url"
+	"regexp"
+	"testing"
+	"time"
+)
+
+const (
+	lockoutPolicy = "/identity/resources/configurations/v1/lockout-policy"
+	unlockMe      = "/identity/resources/users/v3/me/unlock"
+)
+
+var unlockLink = regexp.MustCompile(`https?://\S+/account/unlock\?\S+`)
+
+// auditEntry is the part of an audit log entry tests read.
+type auditEntry struct {
+	TenantID  string `json:"tenantId"`
+	UserID    string `json:"userId"`
+	Email     string `json:"email"`
+	Action    string `json:"action"`
+	Outcome   string `json:"outcome"`
+	UserAgent string `json:"userAgent"`
+	ActorID   string `json:"actorId"`
+	ActorType string `json:"actorType"`
+	ActorMail string `json:"actorMail"`
+	JSON      struct {
+		Via string `json:"via"`
+	} `json:"json"`
+}
+
+func TestUnlockMeIsAudited(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		vendor := e.Vendor(t)
+		vendor.Do(t, "PATCH", lockoutPolicy, map[string]any{"enabled": true, "maxAttempts": 2, "lockoutDuration": 0}).Want(t, 200)
+		tn := e.SeedTenant(t, "Acme")
+		u := e.SeedUser(t, tn.TenantID, "ada@example.com", "pw-pw-pw-pw")
+		for range 2 {
+			e.Anon().Do(t, "POST", loginPath, map[string]string{"email": "ada@example.com", "password": "wrong"}).Want(t, 401)
+		}
+		m := e.Mail.WaitFor(t, "ada@example.com", 5*time.Second)
+		link, err := url.Parse(unlockLink.FindString(m.Text))
+		if err != nil || link.Query().Get("token") == "" {
+			t.Fatalf("no unlock link in %q: %q", m.Subject, m.Text)
+		}
+
+		log := vendor.With("frontegg-tenant-id", tn.TenantID)
+		unlocks := func() []auditEntry {
+			t.Helper()
+			var p struct {
+				Data []auditEntry `json:"data"`
+			}
+			log.Do(t, "GET", "/audits?action="+url.QueryEscape("User unlocked"), nil).Want(t, 200).JSON(t, &p)
+			return p.Data
+		}
+		anon := e.Anon().With("User-Agent", "unlock-test")
+		// A token that unlocks nothing records nothing.
+		anon.Do(t, "POST", unlockMe, map[string]string{"token": "not-a-token"}).WantError(t, 400, "invalid or has expired")
+		if got := unlocks(); len(got) != 0 {
+			t.Fatalf("a refused unlock was recorded: %+v", got)
+		}
+
+		anon.Do(t, "POST", unlockMe, map[string]string{"token": link.Query().Get("token")}).Want(t, 200)
+		got := unlocks()
+		if len(got) != 1 {
+			t.Fatalf("unlock entries %+v, want one", got)
+		}
+		want := auditEntry{TenantID: tn.TenantID, UserID: u.ID, Email: "ada@example.com", Action: "User unlocked", Outcome: "success",
+			UserAgent: "unlock-test", ActorID: u.ID, ActorType: "user", ActorMail: "ada@example.com"}
+		want.JSON.Via = "unlock link"
+		if got[0] != want {
+			t.Fatalf("got %+v, want %+v", got[0], want)
+		}
+		e.Login(t, "ada@example.com", "pw-pw-pw-pw")
+	})
+}

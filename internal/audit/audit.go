@@ -39,6 +39,7 @@ const (
 	ActionSessionEnded    = "Session ended"
 	ActionSettingsChanged = "Settings changed"
 	ActionLockout         = "User locked out"
+	ActionLocked          = "User locked" // by the vendor
 	ActionUnlock          = "User unlocked"
 	ActionMFAChanged      = "MFA changed"
 	ActionPasswordChanged = "Password changed"

@@ -1,12 +1,14 @@
 package users
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/store"
@@ -54,8 +56,10 @@ func (h *Handler) lockUser(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		var err error
-		ended, err = tx.EndUserSessionsExcept(ctx, u.ID, "", h.Now())
-		return err
+		if ended, err = tx.EndUserSessionsExcept(ctx, u.ID, "", h.Now()); err != nil {
+			return err
+		}
+		return h.recordLock(ctx, tx, u, audit.ActionLocked)
 	})
 	if err != nil {
 		return err
@@ -66,11 +70,23 @@ func (h *Handler) lockUser(w http.ResponseWriter, r *http.Request) error {
 
 // unlockUser lifts a lock, whether set by the vendor or by failed logins.
 func (h *Handler) unlockUser(w http.ResponseWriter, r *http.Request) error {
-	_, err := h.changeUser(r, r.PathValue("userId"), func(tx *store.Tx, u *iam.User) error { return unlock(r.Context(), tx, u) })
+	ctx := r.Context()
+	_, err := h.changeUser(r, r.PathValue("userId"), func(tx *store.Tx, u *iam.User) error {
+		if err := unlock(ctx, tx, u); err != nil {
+			return err
+		}
+		return h.recordLock(ctx, tx, u, audit.ActionUnlock)
+	})
 	if err != nil {
 		return err
 	}
 	return api.NoContent(w)
+}
+
+// recordLock records the vendor's lock or unlock of u (the caller is the actor).
+func (h *Handler) recordLock(ctx context.Context, tx *store.Tx, u *iam.User, action string) error {
+	return h.Audit.RecordTx(ctx, tx, audit.Event{TenantID: u.ActiveTenantID, UserID: u.ID, Email: u.Email,
+		Action: action, Resource: "Users", Severity: audit.Medium, Data: map[string]any{"via": "vendor"}})
 }
 
 // disableInTenant stops a user from using the scope tenant and ends its sessions there.

@@ -75,3 +75,23 @@ func TestUnlockMeIsAudited(t *testing.T) {
 		e.Login(t, "ada@example.com", "pw-pw-pw-pw")
 	})
 }
+
+// The vendor's lock and unlock are recorded too, with the vendor as actor.
+func TestVendorLockIsAudited(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		vendor := e.Vendor(t)
+		tn := e.SeedTenant(t, "Acme")
+		u := e.SeedUser(t, tn.TenantID, "ada@example.com", "pw-pw-pw-pw")
+		vendor.Do(t, "POST", usersV1+"/"+u.ID+"/lock", nil).Want(t, 200)
+		vendor.Do(t, "POST", usersV1+"/"+u.ID+"/unlock", nil).Want(t, 200)
+		for _, action := range []string{"User locked", "User unlocked"} {
+			var p struct {
+				Data []auditEntry `json:"data"`
+			}
+			vendor.With("frontegg-tenant-id", tn.TenantID).Do(t, "GET", "/audits?action="+url.QueryEscape(action), nil).Want(t, 200).JSON(t, &p)
+			if len(p.Data) != 1 || p.Data[0].UserID != u.ID || p.Data[0].ActorType != "vendor" || p.Data[0].JSON.Via != "vendor" {
+				t.Fatalf("%s: %+v", action, p.Data)
+			}
+		}
+	})
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/hatchid/hatch/internal/emailpolicy"
 	"github.com/hatchid/hatch/internal/factors"
 	"github.com/hatchid/hatch/internal/groups"
+	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/invitations"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/mail"
@@ -282,7 +283,16 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 
 	origins := func() []string { return append(slices.Clone(cfg.CORSOrigins), settings.CachedCore().AllowedOrigins...) }
 	notifier := &notify.Notifier{DB: db, BaseURL: cfg.BaseURL, Now: now, Wake: outbox.Wake, WakeSMS: smsOutbox.Wake}
-	lockout.OnLock = notifier.Unlock // a user locked by failed logins is emailed an unlock link
+	// A user locked by failed logins is recorded in the audit log and emailed
+	// an unlock link, in the transaction that locks it.
+	lockout.OnLock = func(ctx context.Context, tx *store.Tx, u *iam.User) error {
+		e := audit.Event{TenantID: u.ActiveTenantID, UserID: u.ID, Email: u.Email, ActorID: u.ID, ActorType: audit.ActorUser,
+			ActorEmail: u.Email, Action: audit.ActionLockout, Resource: "Authentication", Severity: audit.High, Outcome: audit.Failure}
+		if err := recorder.RecordTx(ctx, tx, e); err != nil {
+			return err
+		}
+		return notifier.Unlock(ctx, tx, u)
+	}
 	// Second factors and passwordless sign-in. SMS codes wait in the outbox
 	// (channel sms) until an SMS sender delivers them.
 	secondFactors := &factors.Service{DB: db, Sealer: sealer, Login: logins, Cookies: cookies, Settings: settings,

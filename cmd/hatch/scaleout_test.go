@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -48,8 +49,8 @@ func TestMain(m *testing.M) {
 // PostgreSQL schema and shows that they act as one server: a refresh token
 // spent on one node is spent on all, failed logins counted on different
 // nodes lock the user on all, a session ended on one node is refused by all
-// within a second, a deleted API token is refused by all, and three nodes
-// serve refreshes at least about as fast as one.
+// within a second, a deleted API token is refused by all, and three nodes of
+// one core each serve more logins than one.
 func TestScaleOut(t *testing.T) {
 	base := os.Getenv(storetest.EnvPostgres)
 	if base == "" {
@@ -74,6 +75,9 @@ func TestScaleOut(t *testing.T) {
 		// All test traffic comes from 127.0.0.1: the per-address limit would
 		// answer the throughput runs with 429. The per-identifier limit stays.
 		"HATCH_RATE_LIMIT_ADDRESS=0",
+		// One core per node, as a deployment gives each node its own: see
+		// "throughput grows with nodes".
+		"GOMAXPROCS=1",
 	}
 	nodes := make([]*node, 3)
 	var wg sync.WaitGroup
@@ -210,27 +214,51 @@ func TestScaleOut(t *testing.T) {
 	})
 
 	t.Run("throughput grows with nodes", func(t *testing.T) {
-		// No absolute speed is asserted (the machine is shared): three nodes
-		// on the same cores must only not be slower than one beyond noise.
+		// Each node has one core (GOMAXPROCS=1, as a deployment gives each
+		// node its own), and the load is password logins: argon2id keeps a
+		// node's core busy and leaves PostgreSQL and the load generator
+		// almost idle. One node can then use one core; three spread the
+		// logins over every core of the machine. (Refreshes cannot show it
+		// on two cores: one node with PostgreSQL and the load generator
+		// already keeps both busy.)
+		cores := runtime.NumCPU()
+		if cores < 2 {
+			t.Skip("one core: more nodes have no more cores to use")
+		}
 		all := []string{nodes[0].url, nodes[1].url, nodes[2].url}
 		measure := func(urls []string, d time.Duration) float64 {
 			rep, err := loadtest.Run(ctx, loadtest.Config{URLs: urls, ClientID: clientID, APIKey: apiKey,
-				Scenarios: []string{loadtest.ScenarioRefresh}, Concurrency: 6, Duration: d})
+				Scenarios: []string{loadtest.ScenarioLogin}, Concurrency: 6, Duration: d})
 			if err != nil {
 				t.Fatal(err)
 			}
 			res := rep.Results[0]
 			if res.Status != "ok" {
-				t.Fatalf("refresh on %d nodes: %s %s %v %s", len(urls), res.Status, res.Note, res.ErrorKinds, res.ErrorSample)
+				t.Fatalf("logins on %d nodes: %s %s %v %s", len(urls), res.Status, res.Note, res.ErrorKinds, res.ErrorSample)
 			}
-			t.Logf("refresh on %d node(s): %.0f/s, p50 %.1f ms, p99 %.1f ms", len(urls), res.RPS, res.P50Ms, res.P99Ms)
+			t.Logf("logins on %d node(s): %.1f/s, p50 %.0f ms, p99 %.0f ms", len(urls), res.RPS, res.P50Ms, res.P99Ms)
 			return res.RPS
 		}
-		measure(all, 500*time.Millisecond) // warm-up: every node's database connections and statements
-		one := measure(all[:1], 2*time.Second)
-		three := measure(all, 2*time.Second)
-		if three < one/2 {
-			t.Errorf("three nodes served %.0f refreshes/s, one node %.0f/s: more nodes made it slower", three, one)
+		measure(all, time.Second) // warm-up: every node's database connections and statements
+		// Interleaved, so that other load on the machine (other test
+		// packages run alongside) weighs on both alike. Three nodes could
+		// reach min(3, cores) times one node; ask for a quarter more, and
+		// measure a second time before failing: a burst of other load in
+		// one window must not decide.
+		var one, three float64
+		for attempt := range 2 {
+			one, three = 0, 0
+			for range 2 {
+				one += measure(all[:1], 2*time.Second) / 2
+				three += measure(all, 2*time.Second) / 2
+			}
+			if three >= 1.25*one {
+				break
+			}
+			t.Logf("attempt %d: three nodes %.1f/s, one node %.1f/s", attempt+1, three, one)
+		}
+		if three < 1.25*one {
+			t.Errorf("three nodes served %.1f logins/s, one node %.1f/s: want at least a quarter more on %d cores", three, one, cores)
 		}
 	})
 }

@@ -296,7 +296,7 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	// Second factors and passwordless sign-in. SMS codes wait in the outbox
 	// (channel sms) until an SMS sender delivers them.
 	secondFactors := &factors.Service{DB: db, Sealer: sealer, Login: logins, Cookies: cookies, Settings: settings,
-		Policies: factors.NewMFAPolicies(db, now), Notifier: notifier, SMS: factors.TemplatedSMS{Notifier: notifier}, Now: now,
+		Policies: factors.NewMFAPolicies(db, now), Notifier: notifier, SMS: factors.TemplatedSMS{Notifier: notifier}, Audit: recorder, Now: now,
 		RP: &factors.RelyingParty{BaseURL: cfg.BaseURL, Name: "Hatch", Origins: origins}}
 	logins.SecondFactor = secondFactors
 

@@ -155,7 +155,7 @@ func domainHandlers(d *deps) []routable {
 		&passwordless.Handler{DB: d.db, Factors: d.factors, Login: d.login, Cookies: d.cookies, Settings: d.settings,
 			Captcha: d.captcha, Now: d.now},
 		&apitokens.Handler{DB: d.db, Issuer: d.issuer, Settings: d.settings, Revocations: d.revocations,
-			SecretKey: d.env.secretKey, Now: d.now},
+			SecretKey: d.env.secretKey, Audit: d.audit, Now: d.now},
 		&messaging.Handler{DB: d.db, Sealer: d.sealer, BaseURL: d.cfg.BaseURL, MailFrom: d.cfg.MailFrom, TwilioURL: d.cfg.TwilioAPIURL,
 			Client: &http.Client{Timeout: 10 * time.Second}, MailTimeout: 10 * time.Second, Now: d.now},
 		&invitations.Handler{DB: d.db, Hasher: d.hasher, Passwords: d.passwords, Notifier: d.notifier, Settings: d.settings,

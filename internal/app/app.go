@@ -143,7 +143,7 @@ func domainHandlers(d *deps) []routable {
 		&audits.Handler{DB: d.db, Audit: d.audit, VendorID: d.env.clientID, Now: d.now},
 		&migration.Handler{DB: d.db, Migrator: d.migrator, Worker: d.migrations, Sealer: d.sealer,
 			HTTP: d.httpClient, Now: d.now},
-		&rbac.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now, Log: d.log},
+		&rbac.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now, Log: d.log, Audit: d.audit},
 		&groups.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},
 		apps,
 		&subaccounts.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},

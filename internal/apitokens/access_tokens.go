@@ -76,7 +76,7 @@ func (h *Handler) createAccessToken(w http.ResponseWriter, r *http.Request, s sc
 	if err != nil {
 		return err
 	}
-	if err := h.DB.CreateAPIToken(r.Context(), t); err != nil {
+	if err := h.createToken(r.Context(), t); err != nil {
 		return storeError(err)
 	}
 	return api.Created(w, accessTokenOut(t, secret))

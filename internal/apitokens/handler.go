@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/policy"
 	"github.com/hatchid/hatch/internal/store"
@@ -22,7 +23,8 @@ type Handler struct {
 	Issuer      *token.Issuer
 	Settings    *policy.Settings
 	Revocations *token.Revocations
-	SecretKey   []byte // the environment's key for keyed hashes of client secrets
+	SecretKey   []byte          // the environment's key for keyed hashes of client secrets
+	Audit       *audit.Recorder // records tokens created and deleted
 	Now         func() time.Time
 }
 
@@ -179,6 +181,18 @@ func storeError(err error) error {
 		return iam.Invalid("permissionIds contains a permission that does not exist")
 	}
 	return err
+}
+
+// createToken stores t and records its creation (its id and type, never its
+// secret), in one transaction; it returns the store's errors as they are.
+func (h *Handler) createToken(ctx context.Context, t *iam.APIToken) error {
+	return h.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateAPIToken(ctx, t); err != nil {
+			return err
+		}
+		return h.Audit.RecordTx(ctx, tx, audit.Event{TenantID: t.TenantID, UserID: t.UserID, Action: audit.ActionTokenCreated,
+			Resource: "API tokens", Severity: audit.Info, Data: map[string]any{"id": t.ID, "type": t.Type}})
+	})
 }
 
 // timeJSON renders a time as JavaScript's toISOString does, as Frontegg's APIs answer.

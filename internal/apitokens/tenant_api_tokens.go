@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/secure"
 	"github.com/hatchid/hatch/internal/store"
@@ -64,7 +65,7 @@ func (h *Handler) createClientCredentials(w http.ResponseWriter, r *http.Request
 	}
 	var secret string
 	t.ID, secret, t.SecretHash = h.newClientCredentials()
-	if err := h.DB.CreateAPIToken(r.Context(), t); err != nil {
+	if err := h.createToken(r.Context(), t); err != nil {
 		return storeError(err)
 	}
 	return api.Created(w, out(t, secret))
@@ -205,10 +206,17 @@ func (h *Handler) deleteTenantAPIToken(w http.ResponseWriter, r *http.Request) e
 	return h.delete(w, r, store.APITokenFilter{TenantID: s.tenantID, Type: iam.TokenTypeTenantAPI}, "API token not found")
 }
 
-// delete deletes the path's token if it matches f, answering notFound when it does not.
+// delete deletes the path's token if it matches f, answering notFound when
+// it does not, and records the deletion in the same transaction.
 func (h *Handler) delete(w http.ResponseWriter, r *http.Request, f store.APITokenFilter, notFound string) error {
-	id := r.PathValue("id")
-	err := h.DB.DeleteAPIToken(r.Context(), f, id, h.Now())
+	ctx, id := r.Context(), r.PathValue("id")
+	err := h.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteAPIToken(ctx, f, id, h.Now()); err != nil {
+			return err
+		}
+		return h.Audit.RecordTx(ctx, tx, audit.Event{TenantID: f.TenantID, UserID: f.UserID, Action: audit.ActionTokenDeleted,
+			Resource: "API tokens", Severity: audit.Medium, Data: map[string]any{"id": id, "type": f.Type}})
+	})
 	if errors.Is(err, iam.ErrNotFound) {
 		return iam.NotFound("%s", notFound)
 	}

@@ -143,7 +143,7 @@ func domainHandlers(d *deps) []routable {
 		&audits.Handler{DB: d.db, Audit: d.audit, VendorID: d.env.clientID, Now: d.now},
 		&migration.Handler{DB: d.db, Migrator: d.migrator, Worker: d.migrations, Sealer: d.sealer,
 			HTTP: d.httpClient, Now: d.now},
-		&rbac.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now, Log: d.log},
+		&rbac.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now, Log: d.log, Audit: d.audit},
 		&groups.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},
 		apps,
 		&subaccounts.Handler{DB: d.db, Scope: d.scope, VendorID: d.env.clientID, Now: d.now},
@@ -155,7 +155,7 @@ func domainHandlers(d *deps) []routable {
 		&passwordless.Handler{DB: d.db, Factors: d.factors, Login: d.login, Cookies: d.cookies, Settings: d.settings,
 			Captcha: d.captcha, Now: d.now},
 		&apitokens.Handler{DB: d.db, Issuer: d.issuer, Settings: d.settings, Revocations: d.revocations,
-			SecretKey: d.env.secretKey, Now: d.now},
+			SecretKey: d.env.secretKey, Audit: d.audit, Now: d.now},
 		&messaging.Handler{DB: d.db, Sealer: d.sealer, BaseURL: d.cfg.BaseURL, MailFrom: d.cfg.MailFrom, TwilioURL: d.cfg.TwilioAPIURL,
 			Client: &http.Client{Timeout: 10 * time.Second}, MailTimeout: 10 * time.Second, Now: d.now},
 		&invitations.Handler{DB: d.db, Hasher: d.hasher, Passwords: d.passwords, Notifier: d.notifier, Settings: d.settings,
@@ -296,7 +296,7 @@ func (a *App) build(ctx context.Context, sealer *secure.Sealer, now func() time.
 	// Second factors and passwordless sign-in. SMS codes wait in the outbox
 	// (channel sms) until an SMS sender delivers them.
 	secondFactors := &factors.Service{DB: db, Sealer: sealer, Login: logins, Cookies: cookies, Settings: settings,
-		Policies: factors.NewMFAPolicies(db, now), Notifier: notifier, SMS: factors.TemplatedSMS{Notifier: notifier}, Now: now,
+		Policies: factors.NewMFAPolicies(db, now), Notifier: notifier, SMS: factors.TemplatedSMS{Notifier: notifier}, Audit: recorder, Now: now,
 		RP: &factors.RelyingParty{BaseURL: cfg.BaseURL, Name: "Hatch", Origins: origins}}
 	logins.SecondFactor = secondFactors
 

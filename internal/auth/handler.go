@@ -31,7 +31,7 @@ type Handler struct {
 	ClientID    string
 	APIKeyHash  string // SHA-256 of the environment's API key
 	Now         func() time.Time
-	Audit       *audit.Recorder // records failed vendor-token attempts
+	Audit       *audit.Recorder // records failed vendor-token attempts and password changes
 
 	// Sources is the lazy migration of user pools, consulted by the password
 	// login only when the identifier is unknown or its user has no password.

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/secure"
@@ -157,7 +158,18 @@ func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request) error {
 			}
 			return err
 		}
-		return h.setPasswordEndingSessions(ctx, tx, req.UserID, hash, "", &ended)
+		u, err := tx.FindUser(ctx, req.UserID)
+		if errors.Is(err, iam.ErrNotFound) {
+			return errResetLinkInvalid
+		} else if err != nil {
+			return err
+		}
+		if err := h.setPasswordEndingSessions(ctx, tx, u.ID, hash, "", &ended); err != nil {
+			return err
+		}
+		// No one is signed in: the user, by its reset token, is the actor.
+		return h.recordPasswordChange(ctx, tx, audit.Event{TenantID: u.ActiveTenantID, UserID: u.ID, Email: u.Email,
+			ActorID: u.ID, ActorType: audit.ActorUser, ActorEmail: u.Email, UserAgent: r.UserAgent()}, "reset")
 	})
 	if err != nil {
 		return err
@@ -207,7 +219,11 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 	hash := h.Hasher.Hash(req.NewPassword)
 	var ended []string
 	err = h.DB.InTx(ctx, func(tx *store.Tx) error {
-		return h.setPasswordEndingSessions(ctx, tx, u.ID, hash, p.SessionID, &ended)
+		if err := h.setPasswordEndingSessions(ctx, tx, u.ID, hash, p.SessionID, &ended); err != nil {
+			return err
+		}
+		// The caller is the actor, in its active account.
+		return h.recordPasswordChange(ctx, tx, audit.Event{UserID: u.ID, Email: u.Email, UserAgent: r.UserAgent()}, "change")
 	})
 	if err != nil {
 		return err
@@ -229,6 +245,14 @@ func (h *Handler) setPasswordEndingSessions(ctx context.Context, tx *store.Tx, u
 	ids, err := tx.EndUserSessionsExcept(ctx, userID, keepSessionID, now)
 	*ended = ids
 	return err
+}
+
+// recordPasswordChange records in tx, as e (its subject and actor filled
+// in), that a password was changed; via says how ("change" by the signed-in
+// user, "reset" by a reset token). Neither password nor hash is recorded.
+func (h *Handler) recordPasswordChange(ctx context.Context, tx *store.Tx, e audit.Event, via string) error {
+	e.Action, e.Resource, e.Severity, e.Data = audit.ActionPasswordChanged, "Authentication", audit.Medium, map[string]any{"via": via}
+	return h.Audit.RecordTx(ctx, tx, e)
 }
 
 // revoke makes this node refuse the access tokens of sessions just ended;

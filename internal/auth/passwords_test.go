@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,6 +200,37 @@ func TestChangePassword(t *testing.T) {
 
 		s.Anon().Do(t, "POST", changePath, map[string]string{"password": "new password", "newPassword": "newer password"}).Want(t, 401)
 		s.Vendor(t).Do(t, "POST", changePath, map[string]string{"password": "new password", "newPassword": "newer password"}).Want(t, 403)
+	})
+}
+
+// A password change and a completed reset are in the audit log, each once,
+// with how the password changed and nothing of the password itself; a
+// refused change records nothing.
+func TestPasswordChangesAreAudited(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		tn := s.SeedTenant(t, "Acme")
+		ada := s.SeedUser(t, tn.TenantID, "ada@example.com", "old password")
+		bob := s.SeedUser(t, tn.TenantID, "bob@example.com", "old password")
+		c, _ := s.Login(t, "ada@example.com", "old password")
+		c.Do(t, "POST", changePath, map[string]string{"password": "wrong password", "newPassword": "new password"}).WantError(t, 400, "password is incorrect")
+		if got := s.Audits(t, tn.TenantID, "Password changed"); len(got) != 0 {
+			t.Fatalf("a refused change was recorded: %+v", got)
+		}
+		c.Do(t, "POST", changePath, map[string]string{"password": "old password", "newPassword": "new password"}).Want(t, 201)
+		got := s.Audits(t, tn.TenantID, "Password changed")
+		if len(got) != 1 || got[0].UserID != ada.ID || got[0].Email != "ada@example.com" || got[0].ActorID != ada.ID ||
+			got[0].ActorType != "user" || got[0].Severity != "Medium" || len(got[0].JSON) != 1 || got[0].JSON["via"] != "change" {
+			t.Fatalf("after a change: %+v", got)
+		}
+
+		var out struct{ Token string }
+		s.Vendor(t).Do(t, "POST", "/identity/resources/users/v1/"+bob.ID+"/links/generate-password-reset-token", nil).Want(t, 201).JSON(t, &out)
+		s.Anon().Do(t, "POST", resetVerifyPath, map[string]string{"userId": bob.ID, "token": out.Token, "password": "new password"}).Want(t, 201)
+		got = slices.DeleteFunc(s.Audits(t, tn.TenantID, "Password changed"), func(e apitest.AuditEntry) bool { return e.UserID != bob.ID })
+		if len(got) != 1 || got[0].Email != "bob@example.com" || got[0].ActorID != bob.ID || got[0].ActorType != "user" ||
+			len(got[0].JSON) != 1 || got[0].JSON["via"] != "reset" {
+			t.Fatalf("after a reset: %+v", got)
+		}
 	})
 }
 

@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/notify"
 	"github.com/hatchid/hatch/internal/secure"
@@ -181,20 +183,23 @@ func (s *Service) checkCode(ctx context.Context, u *iam.User, parent, kind, otcT
 // AddSMSDevice stores a verified phone as u's SMS second factor and returns a
 // new recovery code.
 func (s *Service) AddSMSDevice(ctx context.Context, u *iam.User, phone string) (string, error) {
-	return s.addDevice(ctx, &store.MFADevice{ID: uuid.NewString(), UserID: u.ID, Kind: store.MFASMS, Name: "SMS",
+	return s.addDevice(ctx, u, &store.MFADevice{ID: uuid.NewString(), UserID: u.ID, Kind: store.MFASMS, Name: "SMS",
 		PhoneNumber: phone, CreatedAt: s.Now()})
 }
 
-// addDevice stores d and replaces its user's recovery code; it returns the new code.
-func (s *Service) addDevice(ctx context.Context, d *store.MFADevice) (string, error) {
+// addDevice stores d, u's second factor, replaces u's recovery code and
+// records the enrollment; it returns the new code.
+func (s *Service) addDevice(ctx context.Context, u *iam.User, d *store.MFADevice) (string, error) {
 	var recovery string
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateMFADevice(ctx, d); err != nil {
 			return err
 		}
 		var err error
-		recovery, err = s.newRecoveryCode(ctx, tx, d.UserID)
-		return err
+		if recovery, err = s.newRecoveryCode(ctx, tx, d.UserID); err != nil {
+			return err
+		}
+		return s.recordMFA(ctx, tx, u, map[string]any{"change": MFAEnrolled, "factor": d.Kind, "deviceId": d.ID})
 	})
 	return recovery, err
 }
@@ -214,7 +219,7 @@ func (s *Service) newRecoveryCode(ctx context.Context, tx *store.Tx, userID stri
 var ErrRecoveryFailed = iam.Unauthorized("The email or recovery code is invalid")
 
 // Recover spends a recovery code of the user with email and removes every
-// second factor of the user (MFA is reset; passkeys stay). Unknown users and
+// second factor of the user (MFA is reset, and recorded so; passkeys stay). Unknown users and
 // wrong codes get the same ErrRecoveryFailed.
 func (s *Service) Recover(ctx context.Context, email, code string) (*iam.User, error) {
 	u, err := s.DB.FindUserByEmail(ctx, email)
@@ -236,7 +241,10 @@ func (s *Service) RecoverUser(ctx context.Context, u *iam.User, code string) err
 		if err := tx.ForgetRememberedDevices(ctx, u.ID); err != nil {
 			return err
 		}
-		return tx.DeleteMFA(ctx, u.ID)
+		if err := tx.DeleteMFA(ctx, u.ID); err != nil {
+			return err
+		}
+		return s.recordMFA(ctx, tx, u, map[string]any{"change": MFAReset, "factor": factorAll, "via": "recovery code"})
 	})
 	if errors.Is(err, iam.ErrNotFound) {
 		return ErrRecoveryFailed
@@ -244,9 +252,15 @@ func (s *Service) RecoverUser(ctx context.Context, u *iam.User, code string) err
 	return err
 }
 
-// RemoveDevice removes u's device of kind, or returns a 404.
+// RemoveDevice removes u's device of kind, or returns a 404. The removal of
+// a second factor is recorded (a passkey is none).
 func (s *Service) RemoveDevice(ctx context.Context, u *iam.User, kind, id string) error {
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteMFADevice(ctx, u.ID, kind, id) })
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteMFADevice(ctx, u.ID, kind, id); err != nil || kind == store.Passkey {
+			return err
+		}
+		return s.recordMFA(ctx, tx, u, map[string]any{"change": MFARemoved, "factor": kind, "deviceId": id})
+	})
 	if errors.Is(err, iam.ErrNotFound) {
 		return iam.NotFound("Device %s not found", id)
 	}
@@ -254,13 +268,28 @@ func (s *Service) RemoveDevice(ctx context.Context, u *iam.User, kind, id string
 }
 
 // Unenroll removes every second factor and recovery code of the user and
-// forgets its remembered browsers.
-func (s *Service) Unenroll(ctx context.Context, userID string) error {
+// forgets its remembered browsers: the user turning MFA off (MFARemoved) or
+// the vendor resetting it (MFAReset), as change says. The change is recorded
+// with the caller as actor, in the caller's account or else the user's
+// active one.
+func (s *Service) Unenroll(ctx context.Context, userID, change string) error {
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		u, err := tx.FindUser(ctx, userID)
+		if err != nil {
+			return err
+		}
 		if err := tx.ForgetRememberedDevices(ctx, userID); err != nil {
 			return err
 		}
-		return tx.DeleteMFA(ctx, userID)
+		if err := tx.DeleteMFA(ctx, userID); err != nil {
+			return err
+		}
+		e := audit.Event{UserID: u.ID, Email: u.Email, Action: audit.ActionMFAChanged, Resource: "Authentication",
+			Severity: audit.Medium, Data: map[string]any{"change": change, "factor": factorAll}}
+		if p := api.PrincipalFrom(ctx); p == nil || p.TenantID == "" {
+			e.TenantID = u.ActiveTenantID
+		}
+		return s.Audit.RecordTx(ctx, tx, e)
 	})
 	if errors.Is(err, iam.ErrNotFound) {
 		return iam.NotFound("User %s not found", userID)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/login"
 	"github.com/hatchid/hatch/internal/notify"
@@ -29,6 +30,7 @@ type Service struct {
 	Notifier *notify.Notifier             // emails codes and links
 	SMS      SMSSender                    // texts codes (TemplatedSMS)
 	RP       *RelyingParty                // WebAuthn
+	Audit    *audit.Recorder              // records enrollments and removals of second factors
 	Now      func() time.Time
 }
 
@@ -335,4 +337,25 @@ func (s *Service) CanEnroll(ctx context.Context, p *Pending) error {
 		return ErrEnrolledAlready
 	}
 	return nil
+}
+
+// Changes of a user's second factors, as the audit log's "MFA changed"
+// entries name them; their factor is a device kind (store.MFAAuthenticator,
+// store.MFASMS, store.MFAWebAuthn) or factorAll.
+const (
+	MFAEnrolled = "enrolled"
+	MFARemoved  = "removed" // one device, or all of them by the user
+	MFAReset    = "reset"   // every second factor, by the vendor or a recovery code
+	factorAll   = "all"
+)
+
+// recordMFA records in tx that u's second factors changed, with data (change,
+// factor and what else identifies it; never a seed, code or credential). u
+// is the actor, in its active account: a signed-in user changing its own
+// factors, or a login enrolling its first one or spending its recovery code
+// (whose request may carry anyone's token, so the caller is not asked).
+func (s *Service) recordMFA(ctx context.Context, tx *store.Tx, u *iam.User, data map[string]any) error {
+	return s.Audit.RecordTx(ctx, tx, audit.Event{TenantID: u.ActiveTenantID, UserID: u.ID, Email: u.Email, ActorID: u.ID,
+		ActorType: audit.ActorUser, ActorEmail: u.Email, Action: audit.ActionMFAChanged, Resource: "Authentication",
+		Severity: audit.Medium, Data: data})
 }

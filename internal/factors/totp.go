@@ -173,9 +173,10 @@ func (s *Service) openSeed(data string) ([]byte, error) {
 var ErrNoEnrollment = iam.Invalid("There is no enrollment in progress: start it again")
 
 // FinishTOTP completes the pending authenticator enrollment of u under parent
-// with a first code: the device is stored (seed sealed) and a new recovery
-// code replaces the user's old one. It returns the recovery code. A wrong code
-// counts against the enrollment (MaxAttempts).
+// with a first code: the device is stored (seed sealed), a new recovery code
+// replaces the user's old one and the enrollment is recorded in the audit
+// log. It returns the recovery code. A wrong code counts against the
+// enrollment (MaxAttempts).
 func (s *Service) FinishTOTP(ctx context.Context, u *iam.User, parent, code string) (string, error) {
 	now := s.Now()
 	c, err := s.DB.FindLatestChallenge(ctx, u.ID, kindTOTPEnroll, parent, now)
@@ -200,12 +201,15 @@ func (s *Service) FinishTOTP(ctx context.Context, u *iam.User, parent, code stri
 		if err := tx.SpendChallenge(ctx, c.ID, now); err != nil {
 			return ErrNoEnrollment
 		}
-		if err := tx.CreateMFADevice(ctx, &store.MFADevice{ID: uuid.NewString(), UserID: u.ID, Kind: store.MFAAuthenticator,
+		id := uuid.NewString()
+		if err := tx.CreateMFADevice(ctx, &store.MFADevice{ID: id, UserID: u.ID, Kind: store.MFAAuthenticator,
 			Name: "Authenticator app", Secret: d.Secret, LastStep: step, CreatedAt: now}); err != nil {
 			return err
 		}
-		recovery, err = s.newRecoveryCode(ctx, tx, u.ID)
-		return err
+		if recovery, err = s.newRecoveryCode(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		return s.recordMFA(ctx, tx, u, map[string]any{"change": MFAEnrolled, "factor": store.MFAAuthenticator, "deviceId": id})
 	})
 	return recovery, err
 }

@@ -317,7 +317,7 @@ func (s *Service) FinishRegistration(ctx context.Context, u *iam.User, kind, par
 		}
 		return dev, "", err
 	}
-	recovery, err := s.addDevice(ctx, dev)
+	recovery, err := s.addDevice(ctx, u, dev)
 	if errors.Is(err, iam.ErrConflict) {
 		return nil, "", iam.Conflict("This security key is registered already")
 	}

@@ -173,7 +173,13 @@ func TestSMSEnrollmentDuringLogin(t *testing.T) {
 		wantMFAClaims(t, done.AccessToken, "pwd", "sms")
 		ch = f.challenge(t, s.Anon())
 		if len(ch.MFADevices.Phones) != 1 {
-			t.Errorf("phones: %+v", ch.MFADevices.Phones)
+			t.Fatalf("phones: %+v", ch.MFADevices.Phones)
+		}
+		// The enrollment is in the audit log, by the user signing in, without the number.
+		if got := s.Audits(t, f.tenant.TenantID, "MFA changed"); len(got) != 1 || got[0].UserID != f.user.ID ||
+			got[0].ActorID != f.user.ID || got[0].ActorType != "user" || len(got[0].JSON) != 3 || got[0].JSON["change"] != "enrolled" ||
+			got[0].JSON["factor"] != "sms" || got[0].JSON["deviceId"] != ch.MFADevices.Phones[0].ID {
+			t.Fatalf("audit entries %+v", got)
 		}
 		// A code sent to enroll does not verify a login.
 		s.Anon().Do(t, "POST", mfaURL+"/sms/"+ch.MFADevices.Phones[0].ID+"/verify", body(code)).WantError(t, 401, "")

@@ -47,7 +47,7 @@ func (h *Handler) disable(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return factors.ErrInvalidCode
 	}
-	if err := h.Factors.Unenroll(r.Context(), u.ID); err != nil {
+	if err := h.Factors.Unenroll(r.Context(), u.ID, factors.MFARemoved); err != nil {
 		return err
 	}
 	return api.OK(w, struct{}{})
@@ -157,7 +157,7 @@ func (h *Handler) disableWebAuthn(w http.ResponseWriter, r *http.Request) error 
 // unenroll resets a user's MFA for the vendor: every second factor and the
 // recovery code are removed, remembered browsers forgotten.
 func (h *Handler) unenroll(w http.ResponseWriter, r *http.Request) error {
-	if err := h.Factors.Unenroll(r.Context(), r.PathValue("userId")); err != nil {
+	if err := h.Factors.Unenroll(r.Context(), r.PathValue("userId"), factors.MFAReset); err != nil {
 		return err
 	}
 	return api.OK(w, struct{}{})

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/store"
 )
@@ -142,7 +143,11 @@ func (h *Handler) runBulkTask(ctx context.Context, t *store.BulkRoleTask) error 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		stepErr, err := h.DB.RunBulkRoleStep(ctx, t, h.Now())
+		stepErr, err := h.DB.RunBulkRoleStep(ctx, t, h.Now(), func(tx *store.Tx, tenantID string) error {
+			// The vendor asked for the task; it may run after the request, without its caller.
+			return h.changeRolesIn(ctx, tx, t.UserID, []store.RoleChange{{TenantID: tenantID, Add: t.AddRoleIDs, Remove: t.RemoveRoleIDs}},
+				audit.Event{ActorID: h.VendorID, ActorType: audit.ActorVendor})
+		})
 		if errors.Is(err, store.ErrTaskTaken) {
 			return nil
 		}

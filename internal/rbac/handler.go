@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/scope"
 	"github.com/hatchid/hatch/internal/store"
 )
@@ -16,6 +17,7 @@ type Handler struct {
 	VendorID string // the environment's client id, Frontegg's vendorId
 	Now      func() time.Time
 	Log      *slog.Logger
+	Audit    *audit.Recorder // records users' role changes
 
 	// BulkSyncLimit is the largest bulk role change done within its request;
 	// larger ones run in the background (0: 10).

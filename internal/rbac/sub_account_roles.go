@@ -78,7 +78,7 @@ func (h *Handler) changeSubAccountRoles(w http.ResponseWriter, r *http.Request, 
 	if err := h.Scope.CheckRoleGrant(ctx, p, roles); err != nil {
 		return err
 	}
-	err := h.DB.ChangeUserRoles(ctx, userID, changes, h.Now())
+	err := h.changeRoles(ctx, userID, changes)
 	if errors.Is(err, iam.ErrNotFound) {
 		return iam.NotFound("User or role not found in the account")
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/audit"
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/store"
 )
@@ -43,13 +45,11 @@ func (h *Handler) changeUserRoles(w http.ResponseWriter, r *http.Request, add bo
 	if err := h.Scope.CheckRoleGrant(ctx, api.PrincipalFrom(ctx), ids); err != nil {
 		return err
 	}
-	status := http.StatusCreated
-	if add {
-		err = h.DB.AssignUserRoles(ctx, userID, tenantID, ids, h.Now())
-	} else {
-		status = http.StatusOK
-		err = h.DB.UnassignUserRoles(ctx, userID, tenantID, ids)
+	status, change := http.StatusCreated, store.RoleChange{TenantID: tenantID, Add: ids}
+	if !add {
+		status, change = http.StatusOK, store.RoleChange{TenantID: tenantID, Remove: ids}
 	}
+	err = h.changeRoles(ctx, userID, []store.RoleChange{change})
 	if errors.Is(err, iam.ErrNotFound) {
 		return iam.NotFound("Role not found")
 	}
@@ -66,6 +66,70 @@ func (h *Handler) changeUserRoles(w http.ResponseWriter, r *http.Request, add bo
 			IsDefault: role.IsDefault, Level: role.Level, CreatedAt: role.CreatedAt}
 	}
 	return api.JSON(w, status, out)
+}
+
+// changeRoles applies changes to the user's roles and records, for each
+// account where the user gained or lost a role, the role ids gained and lost
+// (the caller as actor), in one transaction. It returns the store's errors
+// as they are: iam.ErrNotFound for a user who is not a member or a role not
+// usable in the account.
+func (h *Handler) changeRoles(ctx context.Context, userID string, changes []store.RoleChange) error {
+	return h.DB.InTx(ctx, func(tx *store.Tx) error { return h.changeRolesIn(ctx, tx, userID, changes, audit.Event{}) })
+}
+
+// changeRolesIn is changeRoles in tx; actor names the actor (ActorID,
+// ActorType) when it is not the request's caller.
+func (h *Handler) changeRolesIn(ctx context.Context, tx *store.Tx, userID string, changes []store.RoleChange, actor audit.Event) error {
+	var tenantIDs []string
+	before := map[string][]string{}
+	for _, c := range changes {
+		if _, ok := before[c.TenantID]; ok {
+			continue
+		}
+		held, err := tx.FindMemberRoleIDs(ctx, userID, c.TenantID)
+		if err != nil {
+			return err
+		}
+		before[c.TenantID] = held
+		tenantIDs = append(tenantIDs, c.TenantID)
+	}
+	if err := tx.ChangeUserRoles(ctx, userID, changes, h.Now()); err != nil {
+		return err
+	}
+	var u *iam.User
+	for _, tenantID := range tenantIDs {
+		after, err := tx.FindMemberRoleIDs(ctx, userID, tenantID)
+		if err != nil {
+			return err
+		}
+		added, removed := missingFrom(before[tenantID], after), missingFrom(after, before[tenantID])
+		if len(added)+len(removed) == 0 {
+			continue
+		}
+		if u == nil {
+			if u, err = tx.FindUser(ctx, userID); err != nil {
+				return err
+			}
+		}
+		e := actor
+		e.TenantID, e.UserID, e.Email, e.Action, e.Resource, e.Severity = tenantID, u.ID, u.Email, audit.ActionRoleChanged, "Roles", audit.Medium
+		e.Data = map[string]any{"tenantId": tenantID, "addedRoleIds": added, "removedRoleIds": removed}
+		if err := h.Audit.RecordTx(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// missingFrom returns the ids of b that a lacks, never nil.
+func missingFrom(a, b []string) []string {
+	out := []string{}
+	for _, id := range b {
+		if !slices.Contains(a, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // usersRoles lists the roles assigned directly to each user in ids (a comma

@@ -45,33 +45,36 @@ func scanAPIToken(row interface{ Scan(...any) error }, extra ...any) (*iam.APITo
 // account), ErrUnknownRole (a role that is neither environment-wide nor the
 // account's) or ErrUnknownPermission, and iam.ErrConflict when the id is taken.
 func (db *DB) CreateAPIToken(ctx context.Context, t *iam.APIToken) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.FindTenant(ctx, t.TenantID); err != nil {
-			if errors.Is(err, iam.ErrNotFound) {
-				return ErrUnknownTenant
-			}
+	return db.InTx(ctx, func(tx *Tx) error { return tx.CreateAPIToken(ctx, t) })
+}
+
+// CreateAPIToken is DB.CreateAPIToken in tx.
+func (tx *Tx) CreateAPIToken(ctx context.Context, t *iam.APIToken) error {
+	if _, err := tx.FindTenant(ctx, t.TenantID); err != nil {
+		if errors.Is(err, iam.ErrNotFound) {
+			return ErrUnknownTenant
+		}
+		return err
+	}
+	if owner := t.Owner(); owner != "" {
+		var n int
+		err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM user_tenants WHERE user_id = $1 AND tenant_id = $2`, owner, t.TenantID).Scan(&n)
+		if err != nil {
 			return err
 		}
-		if owner := t.Owner(); owner != "" {
-			var n int
-			err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM user_tenants WHERE user_id = $1 AND tenant_id = $2`, owner, t.TenantID).Scan(&n)
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				return ErrUnknownMember
-			}
+		if n == 0 {
+			return ErrUnknownMember
 		}
-		_, err := tx.tx.ExecContext(ctx, `INSERT INTO api_tokens (id, type, tenant_id, user_id, created_by_user_id, owner_user_id,
-			secret_hash, description, metadata, expires_at, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			t.ID, t.Type, t.TenantID, nullString(t.UserID), nullString(t.CreatedByUserID), nullString(t.Owner()), t.SecretHash,
-			t.Description, t.Metadata, nullMicros(t.ExpiresAt), micros(t.CreatedAt), micros(t.UpdatedAt))
-		if err != nil {
-			return fmt.Errorf("create api token: %w", mapAPITokenErr(err))
-		}
-		return tx.setAPITokenGrants(ctx, t)
-	})
+	}
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO api_tokens (id, type, tenant_id, user_id, created_by_user_id, owner_user_id,
+		secret_hash, description, metadata, expires_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		t.ID, t.Type, t.TenantID, nullString(t.UserID), nullString(t.CreatedByUserID), nullString(t.Owner()), t.SecretHash,
+		t.Description, t.Metadata, nullMicros(t.ExpiresAt), micros(t.CreatedAt), micros(t.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("create api token: %w", mapAPITokenErr(err))
+	}
+	return tx.setAPITokenGrants(ctx, t)
 }
 
 // setAPITokenGrants replaces the token's roles and permissions with t's.
@@ -228,16 +231,19 @@ func (db *DB) findAPITokens(ctx context.Context, where string, args []any) ([]*i
 // revocation at now so that every node refuses its access tokens. It returns
 // iam.ErrNotFound when there is no such token.
 func (db *DB) DeleteAPIToken(ctx context.Context, f APITokenFilter, id string, now time.Time) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.DeleteAPIToken(ctx, f, id, now) })
+}
+
+// DeleteAPIToken is DB.DeleteAPIToken in tx.
+func (tx *Tx) DeleteAPIToken(ctx context.Context, f APITokenFilter, id string, now time.Time) error {
 	where, args := f.where()
 	args = append(args, id)
-	return db.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id IN (SELECT t.id FROM api_tokens t`+where+
-			fmt.Sprintf(` AND t.id = $%d)`, len(args)), args...)
-		if err := affectedOne(res, err); err != nil {
-			return err
-		}
-		return revokeAPIToken(ctx, tx.tx, id, now)
-	})
+	res, err := tx.tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id IN (SELECT t.id FROM api_tokens t`+where+
+		fmt.Sprintf(` AND t.id = $%d)`, len(args)), args...)
+	if err := affectedOne(res, err); err != nil {
+		return err
+	}
+	return revokeAPIToken(ctx, tx.tx, id, now)
 }
 
 // revokeAPIToken records a revocation of id (a token or a refresh family) at now.

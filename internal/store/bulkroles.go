@@ -106,11 +106,12 @@ func (db *DB) ClaimBulkRoleTaskByID(ctx context.Context, id string, now time.Tim
 // done the step.
 var ErrTaskTaken = errors.New("bulk role task step taken by another worker")
 
-// RunBulkRoleStep applies the task to its account number t.Processed: adds
-// and removes the roles in one transaction that also counts the step, or,
-// when that fails, records the failure and counts the step in another. It
-// advances t and returns the account's error, if any (already recorded).
-func (db *DB) RunBulkRoleStep(ctx context.Context, t *BulkRoleTask, now time.Time) (stepErr error, err error) {
+// RunBulkRoleStep applies the task to its account number t.Processed: change
+// adds and removes the roles (and records what it must) in one transaction
+// that also counts the step, or, when that fails, the failure is recorded and
+// the step counted in another. It advances t and returns the account's
+// error, if any (already recorded).
+func (db *DB) RunBulkRoleStep(ctx context.Context, t *BulkRoleTask, now time.Time, change func(tx *Tx, tenantID string) error) (stepErr error, err error) {
 	step := t.Processed
 	tenantID := t.TenantIDs[step]
 	advance := func(tx *Tx, succeeded int, errs []BulkRoleError) error {
@@ -124,7 +125,7 @@ func (db *DB) RunBulkRoleStep(ctx context.Context, t *BulkRoleTask, now time.Tim
 		return nil
 	}
 	stepErr = db.InTx(ctx, func(tx *Tx) error {
-		if err := tx.assignUserRoles(ctx, t.UserID, tenantID, t.AddRoleIDs, t.RemoveRoleIDs, now); err != nil {
+		if err := change(tx, tenantID); err != nil {
 			return err
 		}
 		return advance(tx, t.Succeeded+1, t.Errors)

@@ -545,20 +545,29 @@ type RoleChange struct {
 // transaction: all or none. It returns iam.ErrNotFound when the user is not
 // a member of a tenant or a role is not usable there.
 func (db *DB) ChangeUserRoles(ctx context.Context, userID string, changes []RoleChange, now time.Time) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		for _, c := range changes {
-			remove := c.Remove
-			if c.Replace {
-				held, err := queryStrings(ctx, tx.tx, `SELECT role_id FROM user_roles WHERE user_id = $1 AND tenant_id = $2`, userID, c.TenantID)
-				if err != nil {
-					return err
-				}
-				remove = held
-			}
-			if err := tx.assignUserRoles(ctx, userID, c.TenantID, c.Add, remove, now); err != nil {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.ChangeUserRoles(ctx, userID, changes, now) })
+}
+
+// ChangeUserRoles is DB.ChangeUserRoles in tx.
+func (tx *Tx) ChangeUserRoles(ctx context.Context, userID string, changes []RoleChange, now time.Time) error {
+	for _, c := range changes {
+		remove := c.Remove
+		if c.Replace {
+			held, err := queryStrings(ctx, tx.tx, `SELECT role_id FROM user_roles WHERE user_id = $1 AND tenant_id = $2`, userID, c.TenantID)
+			if err != nil {
 				return err
 			}
+			remove = held
 		}
-		return nil
-	})
+		if err := tx.assignUserRoles(ctx, userID, c.TenantID, c.Add, remove, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FindMemberRoleIDs returns the ids of the roles assigned directly to the
+// user in tenantID, in id order; none for a user who is not a member.
+func (tx *Tx) FindMemberRoleIDs(ctx context.Context, userID, tenantID string) ([]string, error) {
+	return queryStrings(ctx, tx.tx, `SELECT role_id FROM user_roles WHERE user_id = $1 AND tenant_id = $2 ORDER BY role_id`, userID, tenantID)
 }

@@ -21,6 +21,13 @@ go vet ./...
 echo "== go test (SQLite${pg_url:+ and PostgreSQL})"
 HATCH_TEST_POSTGRES_URL=$pg_url go test -count=1 ./...
 
+if [[ -n $pg_url ]]; then
+  # Throughput growing with nodes is measured alone: during the run above,
+  # other packages' builds and tests take the cores in bursts.
+  echo "== scale-out throughput (three hatch nodes on PostgreSQL, nothing else running)"
+  HATCH_TEST_POSTGRES_URL=$pg_url HATCH_TEST_SCALEOUT_THROUGHPUT=1 go test -count=1 -run 'TestScaleOut/throughput' ./cmd/hatch
+fi
+
 echo "== build"
 go build -o bin/hatch ./cmd/hatch
 

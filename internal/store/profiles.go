@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"sync"
 
+	"github.com/hatchid/hatch/internal/bounded"
 	"github.com/hatchid/hatch/internal/iam"
 )
 
@@ -31,8 +32,7 @@ func (db *DB) versionsOf(ctx context.Context, userID string) (stamp, error) {
 	return s, err
 }
 
-// maxCopies bounds each kind of copy a DB keeps; past it, an eighth of them
-// (whichever the map yields first) are dropped to make room. A copy of a user
+// maxCopies bounds each kind of copy a DB keeps (bounded.MakeRoom). A copy of a user
 // whose roles grant Frontegg's hundred-odd permissions takes about 20 KiB, so
 // the copies stay within a few tens of MiB at worst.
 const maxCopies = 1024
@@ -68,15 +68,7 @@ func (c *copies[K, V]) put(k K, st stamp, v V) {
 	if c.m == nil {
 		c.m = make(map[K]stamped[V])
 	}
-	if len(c.m) >= maxCopies {
-		n := 0
-		for k := range c.m {
-			delete(c.m, k)
-			if n++; n >= maxCopies/8 {
-				break
-			}
-		}
-	}
+	bounded.MakeRoom(c.m, maxCopies)
 	c.m[k] = stamped[V]{st, v}
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"slices"
 	"sync"
+
+	"github.com/hatchid/hatch/internal/bounded"
 )
 
 // verifiedClaims remembers the claims of tokens whose signature this node has
@@ -27,9 +29,8 @@ type verifiedEntry struct {
 	c   *Claims // shared: never modified after it is put
 }
 
-// maxVerified bounds the tokens remembered; past it, an eighth of them
-// (whichever the map yields first) are dropped. A user token with a hundred
-// permissions decodes to a few KiB.
+// maxVerified bounds the tokens remembered (bounded.MakeRoom). A user token
+// with a hundred permissions decodes to a few KiB.
 const maxVerified = 4096
 
 // claims returns the decoded claims of raw if its signature verifies with a
@@ -59,15 +60,7 @@ func (v *verifiedClaims) claims(kr *KeyRing, raw string) (*Claims, error) {
 	if v.m == nil {
 		v.m = make(map[[32]byte]verifiedEntry)
 	}
-	if len(v.m) >= maxVerified {
-		n := 0
-		for k := range v.m {
-			delete(v.m, k)
-			if n++; n >= maxVerified/8 {
-				break
-			}
-		}
-	}
+	bounded.MakeRoom(v.m, maxVerified)
 	v.m[sum] = verifiedEntry{gen, c}
 	v.mu.Unlock()
 	return c, nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hatchid/hatch/internal/api"
+	"github.com/hatchid/hatch/internal/bounded"
 	"github.com/hatchid/hatch/internal/iam"
 	"github.com/hatchid/hatch/internal/store"
 )
@@ -57,7 +58,7 @@ type meAnswer struct {
 	body  []byte
 }
 
-// maxMeAnswers bounds the answers kept; past it, an eighth of them are dropped.
+// maxMeAnswers bounds the answers kept (bounded.MakeRoom).
 const maxMeAnswers = 1024
 
 func (c *meAnswers) get(userID, tenantID string, from *store.UserDetails, now time.Time) ([]byte, bool) {
@@ -76,15 +77,7 @@ func (c *meAnswers) put(userID, tenantID string, a meAnswer) {
 	if c.m == nil {
 		c.m = make(map[[2]string]meAnswer)
 	}
-	if len(c.m) >= maxMeAnswers {
-		n := 0
-		for k := range c.m {
-			delete(c.m, k)
-			if n++; n >= maxMeAnswers/8 {
-				break
-			}
-		}
-	}
+	bounded.MakeRoom(c.m, maxMeAnswers)
 	c.m[[2]string{userID, tenantID}] = a
 }
 

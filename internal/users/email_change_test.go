@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hatchid/hatch/internal/apitest"
+	"github.com/hatchid/hatch/internal/iam"
 )
 
 const (
@@ -170,18 +173,29 @@ func TestChangeMyEmailInput(t *testing.T) {
 	})
 }
 
+// refusedByBeta is how a change of email that Beta's restrictions refuse is answered.
+const refusedByBeta = `email domain is not allowed in account "Beta" by its email domain restrictions`
+
+// seedBetaBlocks seeds Ada, a member of Acme and of Beta, whose
+// email-domain restrictions block blocked.example and its subdomains, and
+// returns her, her signed-in client, the vendor and the vendor acting in Beta.
+func seedBetaBlocks(t *testing.T, e *env) (u *iam.User, ada, vendor, betaAdmin *apitest.Client) {
+	t.Helper()
+	acme, beta := e.SeedTenant(t, "Acme"), e.SeedTenant(t, "Beta")
+	u = e.SeedUser(t, acme.TenantID, "ada@example.com", "pw-pw-pw-pw")
+	vendor = e.Vendor(t)
+	vendor.Do(t, "POST", "/identity/resources/users/v1/"+u.ID+"/tenant", map[string]any{"tenantId": beta.TenantID, "skipInviteEmail": true}).Want(t, 201)
+	betaAdmin = vendor.With("frontegg-tenant-id", beta.TenantID)
+	betaAdmin.Do(t, "POST", domainRestrictions, map[string]any{"domain": "blocked.example", "type": "BLOCK"}).Want(t, 201)
+	betaAdmin.Do(t, "POST", domainRestrictions+"/config", map[string]any{"active": true, "type": "BLOCK"}).Want(t, 201)
+	ada, _ = e.Login(t, "ada@example.com", "pw-pw-pw-pw")
+	return u, ada, vendor, betaAdmin
+}
+
 func TestEmailChangesObeyDomainRestrictions(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		acme, beta := e.SeedTenant(t, "Acme"), e.SeedTenant(t, "Beta")
-		u := e.SeedUser(t, acme.TenantID, "ada@example.com", "pw-pw-pw-pw")
-		vendor := e.Vendor(t)
-		vendor.Do(t, "POST", "/identity/resources/users/v1/"+u.ID+"/tenant", map[string]any{"tenantId": beta.TenantID, "skipInviteEmail": true}).Want(t, 201)
-		// Beta, one of Ada's two accounts, blocks blocked.example and its subdomains.
-		betaAdmin := vendor.With("frontegg-tenant-id", beta.TenantID)
-		betaAdmin.Do(t, "POST", domainRestrictions, map[string]any{"domain": "blocked.example", "type": "BLOCK"}).Want(t, 201)
-		betaAdmin.Do(t, "POST", domainRestrictions+"/config", map[string]any{"active": true, "type": "BLOCK"}).Want(t, 201)
-		const refused = `email domain is not allowed in account "Beta" by its email domain restrictions`
-		c, _ := e.Login(t, "ada@example.com", "pw-pw-pw-pw")
+		u, c, vendor, betaAdmin := seedBetaBlocks(t, e)
+		const refused = refusedByBeta
 
 		before := e.OutboxSize(t)
 		c.Do(t, "POST", emailMe, map[string]any{"email": "ada@blocked.example"}).WantError(t, 400, refused)

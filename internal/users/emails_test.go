@@ -161,16 +161,8 @@ func TestVendorUserEmails(t *testing.T) {
 
 func TestAddedEmailsObeyDomainRestrictions(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		acme, beta := e.SeedTenant(t, "Acme"), e.SeedTenant(t, "Beta")
-		u := e.SeedUser(t, acme.TenantID, "ada@example.com", "pw-pw-pw-pw")
-		vendor := e.Vendor(t)
-		vendor.Do(t, "POST", "/identity/resources/users/v1/"+u.ID+"/tenant", map[string]any{"tenantId": beta.TenantID, "skipInviteEmail": true}).Want(t, 201)
-		// Beta, one of Ada's two accounts, blocks blocked.example and its subdomains.
-		betaAdmin := vendor.With("frontegg-tenant-id", beta.TenantID)
-		betaAdmin.Do(t, "POST", domainRestrictions, map[string]any{"domain": "blocked.example", "type": "BLOCK"}).Want(t, 201)
-		betaAdmin.Do(t, "POST", domainRestrictions+"/config", map[string]any{"active": true, "type": "BLOCK"}).Want(t, 201)
-		const refused = `email domain is not allowed in account "Beta" by its email domain restrictions`
-		c, _ := e.Login(t, "ada@example.com", "pw-pw-pw-pw")
+		u, c, vendor, betaAdmin := seedBetaBlocks(t, e)
+		const refused = refusedByBeta
 		mine := func() []email {
 			t.Helper()
 			var out []email

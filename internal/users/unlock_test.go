@@ -2,9 +2,12 @@ package users_test
 
 import (
 	"net/url"
+	"reflect"
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/hatchid/hatch/internal/apitest"
 )
 
 const (
@@ -13,22 +16,6 @@ const (
 )
 
 var unlockLink = regexp.MustCompile(`https?://\S+/account/unlock\?\S+`)
-
-// auditEntry is the part of an audit log entry tests read.
-type auditEntry struct {
-	TenantID  string `json:"tenantId"`
-	UserID    string `json:"userId"`
-	Email     string `json:"email"`
-	Action    string `json:"action"`
-	Outcome   string `json:"outcome"`
-	UserAgent string `json:"userAgent"`
-	ActorID   string `json:"actorId"`
-	ActorType string `json:"actorType"`
-	ActorMail string `json:"actorMail"`
-	JSON      struct {
-		Via string `json:"via"`
-	} `json:"json"`
-}
 
 func TestUnlockMeIsAudited(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
@@ -45,15 +32,7 @@ func TestUnlockMeIsAudited(t *testing.T) {
 			t.Fatalf("no unlock link in %q: %q", m.Subject, m.Text)
 		}
 
-		log := vendor.With("frontegg-tenant-id", tn.TenantID)
-		unlocks := func() []auditEntry {
-			t.Helper()
-			var p struct {
-				Data []auditEntry `json:"data"`
-			}
-			log.Do(t, "GET", "/audits?action="+url.QueryEscape("User unlocked"), nil).Want(t, 200).JSON(t, &p)
-			return p.Data
-		}
+		unlocks := func() []apitest.AuditEntry { t.Helper(); return e.Audits(t, tn.TenantID, "User unlocked") }
 		anon := e.Anon().With("User-Agent", "unlock-test")
 		// A token that unlocks nothing records nothing.
 		anon.Do(t, "POST", unlockMe, map[string]string{"token": "not-a-token"}).WantError(t, 400, "invalid or has expired")
@@ -66,10 +45,10 @@ func TestUnlockMeIsAudited(t *testing.T) {
 		if len(got) != 1 {
 			t.Fatalf("unlock entries %+v, want one", got)
 		}
-		want := auditEntry{TenantID: tn.TenantID, UserID: u.ID, Email: "ada@example.com", Action: "User unlocked", Outcome: "success",
-			UserAgent: "unlock-test", ActorID: u.ID, ActorType: "user", ActorMail: "ada@example.com"}
-		want.JSON.Via = "unlock link"
-		if got[0] != want {
+		want := apitest.AuditEntry{TenantID: tn.TenantID, UserID: u.ID, Email: "ada@example.com", Action: "User unlocked",
+			Resource: "Authentication", Severity: "Medium", Outcome: "success", UserAgent: "unlock-test", ActorID: u.ID,
+			ActorType: "user", ActorMail: "ada@example.com", JSON: map[string]any{"via": "unlock link"}}
+		if !reflect.DeepEqual(got[0], want) {
 			t.Fatalf("got %+v, want %+v", got[0], want)
 		}
 		e.Login(t, "ada@example.com", "pw-pw-pw-pw")
@@ -85,12 +64,9 @@ func TestVendorLockIsAudited(t *testing.T) {
 		vendor.Do(t, "POST", usersV1+"/"+u.ID+"/lock", nil).Want(t, 200)
 		vendor.Do(t, "POST", usersV1+"/"+u.ID+"/unlock", nil).Want(t, 200)
 		for _, action := range []string{"User locked", "User unlocked"} {
-			var p struct {
-				Data []auditEntry `json:"data"`
-			}
-			vendor.With("frontegg-tenant-id", tn.TenantID).Do(t, "GET", "/audits?action="+url.QueryEscape(action), nil).Want(t, 200).JSON(t, &p)
-			if len(p.Data) != 1 || p.Data[0].UserID != u.ID || p.Data[0].ActorType != "vendor" || p.Data[0].JSON.Via != "vendor" {
-				t.Fatalf("%s: %+v", action, p.Data)
+			got := e.Audits(t, tn.TenantID, action)
+			if len(got) != 1 || got[0].UserID != u.ID || got[0].ActorType != "vendor" || got[0].JSON["via"] != "vendor" {
+				t.Fatalf("%s: %+v", action, got)
 			}
 		}
 	})
